@@ -1,0 +1,46 @@
+# Two commands for a newcomer: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test lint typecheck unit docs schemas clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	touch $@ $(VENV)/.installed-base
+
+## demo: set up .venv and run the main job on embedded defaults
+demo: $(VENV)/.installed-base
+	$(BIN)/shequkit demo --out demo-output
+
+## test: lint, type-check, run the test suite and build the docs strictly
+test: lint typecheck unit docs
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy --strict src/shequkit
+
+unit: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+docs: $(VENV)/.installed-dev
+	$(BIN)/mkdocs build --strict --site-dir site
+
+## schemas: regenerate the checked-in JSON Schemas and the issue-code page
+schemas: $(VENV)/.installed-dev
+	$(BIN)/python -m shequkit._jsonschema schemas
+	$(BIN)/python -m shequkit.validate._catalogue docs/reference/issue-codes.md
+
+clean:
+	rm -rf $(VENV) site demo-output .pytest_cache .mypy_cache .ruff_cache

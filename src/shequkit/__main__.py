@@ -1,0 +1,5 @@
+"""``python -m shequkit`` runs the command line."""
+
+from shequkit.cli import main
+
+main()

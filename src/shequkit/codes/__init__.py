@@ -1,0 +1,70 @@
+"""Official identifiers and code sets (区划代码、统一社会信用代码、身份证号码、电话号码、枚举)."""
+
+from shequkit.codes._division import DivisionCode
+from shequkit.codes._enums import (
+    ChargingMode,
+    CommunityType,
+    DesignationKind,
+    DivisionLevel,
+    EquipmentType,
+    EvaluationClass,
+    FacilityType,
+    FundingPurpose,
+    FundingSource,
+    Gender,
+    HonourLevel,
+    OrganisationType,
+    PartyOrganisationForm,
+    ResidentIDKind,
+    ServiceCategory,
+    SocialOrganisationCategory,
+    SpaceCase,
+    SpaceSource,
+    StaffRole,
+    TargetGroup,
+    TownshipKind,
+    UrbanRuralClass,
+    VillageKind,
+    VolunteerCategory,
+)
+from shequkit.codes._labelled import LabelledEnum
+from shequkit.codes._person_name import PersonName
+from shequkit.codes._phone import PhoneKind, PhoneNumber
+from shequkit.codes._resident_id import ResidentID, resident_id_check_char
+from shequkit.codes._uscc import USCC, uscc_check_char
+
+__all__ = [
+    "USCC",
+    "ChargingMode",
+    "CommunityType",
+    "DesignationKind",
+    "DivisionCode",
+    "DivisionLevel",
+    "EquipmentType",
+    "EvaluationClass",
+    "FacilityType",
+    "FundingPurpose",
+    "FundingSource",
+    "Gender",
+    "HonourLevel",
+    "LabelledEnum",
+    "OrganisationType",
+    "PartyOrganisationForm",
+    "PersonName",
+    "PhoneKind",
+    "PhoneNumber",
+    "ResidentID",
+    "ResidentIDKind",
+    "ServiceCategory",
+    "SocialOrganisationCategory",
+    "SpaceCase",
+    "SpaceSource",
+    "StaffRole",
+    "TargetGroup",
+    "TownshipKind",
+    "UrbanRuralClass",
+    "VillageKind",
+    "VolunteerCategory",
+    "resident_id_check_char",
+    "uscc_check_char",
+]
