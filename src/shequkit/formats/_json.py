@@ -1,0 +1,122 @@
+"""The canonical shequkit JSON document: ``schema_version``, ``meta`` and one array per kind."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import IO, Any, ClassVar, Final
+
+from shequkit._atomic import atomic_write
+from shequkit._convert import json_converter
+from shequkit._exceptions import HostileInputError, MalformedInputError
+from shequkit.formats._base import (
+    META,
+    RawRecord,
+    ReadOptions,
+    decode_text,
+    loads_json,
+    open_input,
+)
+from shequkit.model import RECORD_KINDS, Metadata, Record, kind_by_collection, kind_of
+
+__all__ = ["JsonCodec"]
+
+_SPOOL_BYTES: Final = 8 * 1024**2
+
+
+class JsonCodec:
+    """Reads and writes the canonical JSON document (``.json``).
+
+    The document is read whole (JSON has no record boundaries to stream on);
+    use JSONL for files larger than memory. Writing streams: records of each
+    kind are spooled to temporary storage so they may arrive in any order.
+    """
+
+    name: ClassVar[str] = "json"
+    media_type: ClassVar[str] = "application/json"
+    extensions: ClassVar[tuple[str, ...]] = (".json",)
+    streams: ClassVar[bool] = False
+
+    def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
+        """Yield the metadata (kind ``"meta"``) and then every record, in file order."""
+        with open_input(path) as stream:
+            data = stream.read(options.max_file_bytes + 1)
+        if len(data) > options.max_file_bytes:
+            raise HostileInputError(
+                f"{path.name} 超过 JSON 文件大小上限 {options.max_file_bytes} 字节,请改用 JSONL",
+                f"{path.name} exceeds the JSON size limit of {options.max_file_bytes} bytes;"
+                " use JSONL for large files",
+                limit=options.max_file_bytes,
+            )
+        text = decode_text(data, where=path.name, encoding=options.encoding)
+        del data
+        document = loads_json(text, where=path.name)
+        del text
+        yield from iter_document(document, where=path.name)
+
+    def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
+        """Write a canonical document atomically; return the number of records."""
+        count = 0
+        with contextlib.ExitStack() as stack:
+            spools: dict[str, IO[bytes]] = {}
+            for record in records:
+                kind = kind_of(record)
+                spool = spools.get(kind.collection)
+                if spool is None:
+                    spool = stack.enter_context(tempfile.SpooledTemporaryFile(_SPOOL_BYTES))
+                    spools[kind.collection] = spool
+                else:
+                    spool.write(b",\n")
+                spool.write(b"  " + _dumps(json_converter.unstructure(record)))
+                count += 1
+            with atomic_write(path) as out:
+                out.write(b'{"schema_version": ' + _dumps(meta.schema_version))
+                out.write(b',\n"meta": ' + _dumps(_meta_body(meta)))
+                for kind in RECORD_KINDS:
+                    spool = spools.get(kind.collection)
+                    if spool is None:
+                        continue
+                    out.write(f',\n"{kind.collection}": [\n'.encode())
+                    spool.seek(0)
+                    shutil.copyfileobj(spool, out)
+                    out.write(b"\n]")
+                out.write(b"}\n")
+        return count
+
+
+def iter_document(document: Any, *, where: str) -> Iterator[RawRecord]:
+    """Yield the raw records of an already-parsed canonical document (a ``dict``)."""
+    if type(document) is not dict:
+        raise MalformedInputError(
+            f"{where}的顶层应为 JSON 对象",
+            f"the top level of {where} must be a JSON object",
+            where=where,
+        )
+    meta = document.get("meta")
+    if "schema_version" in document and type(meta) is dict:
+        meta = {"schema_version": document["schema_version"], **meta}
+    yield RawRecord(META, 0, meta, "/meta")
+    for key, value in document.items():
+        if key in ("schema_version", "meta"):
+            continue
+        kind = kind_by_collection(key)
+        name = kind.name if kind is not None else key
+        if type(value) is not list:
+            yield RawRecord(name, -1, value, f"/{key}")
+            continue
+        for index, item in enumerate(value):
+            yield RawRecord(name, index, item, f"/{key}/{index}")
+
+
+def _meta_body(meta: Metadata) -> dict[str, Any]:
+    body: dict[str, Any] = json_converter.unstructure(meta)
+    body.pop("schema_version", None)  # stated once, at the top of the document
+    return body
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": ")).encode()
