@@ -1,0 +1,221 @@
+"""The catalogue of issue codes: one stable code per kind of problem.
+
+Codes never change meaning once released. ``SQK-E1xx`` are structural
+problems, ``SQK-E2xx`` official codes and their check characters,
+``SQK-E3xx``/``SQK-W3xx`` semantic problems between records, ``SQK-E4xx``
+standards (rule packs). ``E`` codes are errors by default, ``W`` warnings.
+The documentation page ``docs/reference/issue-codes.md`` is generated from
+this table (``python -m shequkit.validate._catalogue``) and a test keeps the
+two in step.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+from shequkit.codes._labelled import LabelledEnum
+
+__all__ = ["CATALOGUE", "IssueType", "Layer", "Severity", "issue_type"]
+
+
+class Severity(LabelledEnum):
+    """How serious an issue is. Only errors make a report invalid."""
+
+    ERROR = ("error", "错误")
+    WARNING = ("warning", "警告")
+    INFO = ("info", "提示")
+
+
+class Layer(LabelledEnum):
+    """The validation layer that finds an issue; layers run in this order."""
+
+    STRUCTURAL = ("structural", "结构校验")
+    SEMANTIC = ("semantic", "语义校验")
+    STANDARDS = ("standards", "标准校验")
+
+
+@attrs.frozen
+class IssueType:
+    """One entry of the catalogue.
+
+    ``template_zh``/``template_en`` are :meth:`str.format` templates filled
+    with the facts of one occurrence; ``example`` shows input that raises it.
+    """
+
+    code: str
+    severity: Severity
+    layer: Layer
+    title_zh: str
+    title_en: str
+    template_zh: str
+    template_en: str
+    example: str
+
+    def format(self, **facts: Any) -> tuple[str, str]:
+        """The Chinese and English messages for one occurrence."""
+        return self.template_zh.format(**facts), self.template_en.format(**facts)
+
+
+_S, _M = Layer.STRUCTURAL, Layer.SEMANTIC
+_E, _W = Severity.ERROR, Severity.WARNING
+_DETAIL = ("{detail_zh}", "{detail_en}")
+
+# fmt: off
+_ENTRIES: Final = [
+    # -- structural ---------------------------------------------------------
+    IssueType("SQK-E101", _E, _S, "缺少必填字段", "required field missing",
+              "缺少必填字段 {field}", "required field {field} is missing",
+              '{"communities": [{"id": "c1", "name": "龙潭社区"}]}  (no households)'),
+    IssueType("SQK-E102", _E, _S, "类型错误", "wrong type", *_DETAIL,
+              '{"households": "3000"}  (a string where an integer is required)'),
+    IssueType("SQK-E103", _E, _S, "枚举取值无效", "unknown enum value", *_DETAIL,
+              '{"charging": "半价"}  (not 无偿/低偿/有偿)'),
+    IssueType("SQK-E104", _E, _S, "未知字段", "unknown field",
+              "未知字段 {field}(数据规范中没有此字段)",
+              "unknown field {field} (not in the schema)",
+              '{"id": "c1", "househlds": 3000}'),
+    IssueType("SQK-E105", _E, _S, "取值超出范围", "value out of range", *_DETAIL,
+              '{"households": -5}  or  {"satisfaction_pct": 120}'),
+    IssueType("SQK-E106", _E, _S, "未知记录类型", "unknown record kind",
+              "未知记录类型“{kind}”", "unknown record kind {kind!r}",
+              '{"kind": "building", ...}  in JSONL, or a top-level key "buildings"'),
+    IssueType("SQK-E107", _E, _S, "不支持的数据规范版本", "unsupported schema version",
+              "数据规范版本“{version}”不受支持,支持的版本:{supported}",
+              "schema version {version!r} is not supported; supported: {supported}",
+              '{"schema_version": "9.0", ...}'),
+    IssueType("SQK-E108", _E, _S, "记录不是对象", "record is not an object",
+              "记录应为 JSON 对象,实际为 {got}", "a record must be a JSON object, got {got}",
+              '{"communities": [42]}'),
+    IssueType("SQK-E109", _E, _S, "缺少元数据", "metadata missing",
+              "数据缺少元数据(填报单位、统计期)",
+              "the document has no metadata (reporting unit, period)",
+              '{"schema_version": "1.0", "communities": []}  (no "meta")'),
+    # -- official codes ------------------------------------------------------
+    IssueType("SQK-E201", _E, _M, "区划代码格式错误", "division code malformed", *_DETAIL,
+              '"32010200100"  (11 digits)'),
+    IssueType("SQK-E202", _E, _M, "区划代码结构错误", "division code structure invalid",
+              *_DETAIL, '"320102700001"  (township part 700 is outside 001–599)'),
+    IssueType("SQK-E211", _E, _M, "统一社会信用代码格式错误", "USCC malformed", *_DETAIL,
+              '"51320102MJ5OI1234"  (17 characters, letters O and I)'),
+    IssueType("SQK-E212", _E, _M, "统一社会信用代码校验码错误", "USCC check character wrong",
+              *_DETAIL, "a valid code with its last character changed"),
+    IssueType("SQK-E221", _E, _M, "身份证号码格式错误", "resident ID malformed", *_DETAIL,
+              "a 15-digit first-generation number, or letters inside"),
+    IssueType("SQK-E222", _E, _M, "身份证号码校验码错误", "resident ID check character wrong",
+              *_DETAIL, "a valid number with its last character changed"),
+    IssueType("SQK-E223", _E, _M, "身份证号码出生日期无效", "resident ID birth date invalid",
+              *_DETAIL, "birth date part 19900231"),
+    IssueType("SQK-E231", _E, _M, "电话号码格式错误", "phone number malformed", *_DETAIL,
+              '"1234567"  or  "2381234567"'),
+    IssueType("SQK-E241", _E, _M, "姓名无效", "personal name invalid", *_DETAIL,
+              '""  or a name containing digits'),
+    # -- semantic ------------------------------------------------------------
+    IssueType("SQK-E301", _E, _M, "引用的记录不存在", "dangling reference",
+              "{field} 引用的{target_zh}“{value}”不存在",
+              "{field} refers to {target_en} {value!r}, which does not exist",
+              '{"grids": [{"community_id": "c999", ...}]}  with no community c999'),
+    IssueType("SQK-E302", _E, _M, "编号重复", "duplicate id",
+              "编号“{value}”重复,首次出现在 {first}",
+              "id {value!r} is used twice; first at {first}",
+              "two communities both with id c1"),
+    IssueType("SQK-E303", _E, _M, "代码重复", "duplicate official code",
+              "{field}“{value}”重复,首次出现在 {first}",
+              "{field} {value!r} appears twice; first at {first}",
+              "two organisations with the same unified social credit code"),
+    IssueType("SQK-E304", _E, _M, "合计数不符", "totals do not add up",
+              "各网格户数合计 {total} 与社区户数 {expected} 不符",
+              "grid households add up to {total}, but the community has {expected}",
+              "a community of 3000 households whose grids hold 2800"),
+    IssueType("SQK-E305", _E, _M, "上级区划代码不是本级代码的前缀",
+              "parent division is not the code's prefix",
+              "上级区划代码 {parent} 不是 {code} 的上级(前缀不符)",
+              "parent code {parent} is not an ancestor (prefix) of {code}",
+              '{"code": "320102001001", "parent_code": "320104001000"}'),
+    IssueType("SQK-E306", _E, _M, "区划级别与代码不符", "division level contradicts code",
+              "级别“{level}”与区划代码 {code} 表示的级别“{expected}”不符",
+              "level {level!r} contradicts code {code}, which is {expected!r}",
+              '{"code": "320102001000", "level": "村级"}'),
+    IssueType("SQK-E307", _E, _M, "社区代码不是村级代码", "community code not village-level",
+              "社区的区划代码 {code} 不是村级(居委会)代码",
+              "community division code {code} is not a village-level code",
+              '{"division_code": "320102001000"}  (a township code)'),
+    IssueType("SQK-W308", _W, _M, "社区代码属于村委会区段", "community coded as a village",
+              "社区的区划代码 {code} 的村级部分 {part} 属于村民委员会区段(200–399)",
+              "community code {code} has village part {part}, the villagers' committee"
+              " range (200–399)",
+              '{"division_code": "320102001201"}'),
+    IssueType("SQK-W309", _W, _M, "人口少于户数", "population below households",
+              "人口 {population} 少于户数 {households}",
+              "population {population} is below the number of households {households}",
+              '{"households": 3000, "population": 2500}'),
+    IssueType("SQK-E310", _E, _M, "性别与身份证号码不符", "gender contradicts ID number",
+              "性别“{gender}”与身份证号码所示性别“{expected}”不符",
+              "gender {gender!r} contradicts the ID number, which says {expected!r}",
+              "a staff record with gender 女 and an odd 17th ID digit"),
+    IssueType("SQK-E313", _E, _M, "引用跨越社区", "reference crosses communities",
+              "{field} 引用的{target_zh}“{value}”属于其他社区 {other}",
+              "{field} refers to {target_en} {value!r} of another community ({other})",
+              "a service whose provider organisation belongs to another community"),
+    IssueType("SQK-E315", _E, _M, "记录不在填报单位辖区内", "record outside reporting division",
+              "区划代码 {code} 不在填报单位辖区 {division} 内",
+              "division code {code} is outside the reporting division {division}",
+              'meta.reporting_division "320102000000" and a community coded 370481...'),
+]
+# fmt: on
+
+CATALOGUE: Final[dict[str, IssueType]] = {entry.code: entry for entry in _ENTRIES}
+"""Every issue code shequkit can report, by code."""
+
+
+def issue_type(code: str) -> IssueType:
+    """The catalogue entry for ``code``; raises ``KeyError`` for an unknown code."""
+    return CATALOGUE[code]
+
+
+def render_markdown() -> str:
+    """The issue-code catalogue as the Markdown page in the docs."""
+    lines = [
+        "# Issue codes / 问题代码",
+        "",
+        "<!-- Generated by `python -m shequkit.validate._catalogue`; do not edit by hand. -->",
+        "",
+        "Every problem a validation report lists carries one of these stable codes.",
+        "Codes never change meaning; new codes are only added. `E` codes are errors",
+        "(the data is invalid), `W` codes warnings. Input that cannot be read at all",
+        "raises an exception instead; those `SQK-F` codes are listed at the end.",
+        "",
+    ]
+    for layer in Layer:
+        lines += [f"## {layer.label_zh} / {layer.label_en} layer", ""]
+        lines += ["| code | severity | problem | 问题 | example |", "|---|---|---|---|---|"]
+        for entry in _ENTRIES:
+            if entry.layer is layer:
+                example = entry.example.replace("|", "\\|")
+                lines.append(
+                    f"| `{entry.code}` | {entry.severity.value} | {entry.title_en} "
+                    f"| {entry.title_zh} | `{example}` |"
+                )
+        lines.append("")
+    lines += [
+        "## Exceptions for unreadable input / 无法读取的输入",
+        "",
+        "| code | exception | when |",
+        "|---|---|---|",
+        "| `SQK-F101` | `InputNotFoundError` | the file does not exist or cannot be opened |",
+        "| `SQK-F102` | `EncodingError` | text is not UTF-8, UTF-8 with BOM or GB18030 |",
+        "| `SQK-F103` | `MalformedInputError` | broken JSON, a JSONL line that is not JSON |",
+        "| `SQK-F104` | `HostileInputError` | nesting, size or count limits exceeded |",
+        "| `SQK-F105` | `UnknownFormatError` | no codec for the name or file extension |",
+        "| `SQK-U1xx` | `UsageError` | the API or command line was used wrongly |",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - developer tool
+    target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/reference/issue-codes.md")
+    target.write_text(render_markdown(), encoding="utf-8")
