@@ -1,0 +1,5 @@
+"""The ``shequkit`` command line."""
+
+from shequkit.cli._app import cli, main
+
+__all__ = ["cli", "main"]
