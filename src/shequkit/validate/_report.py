@@ -57,6 +57,36 @@ class Issue:
             **rest,
         )
 
+    @classmethod
+    def catalogued(
+        cls,
+        issue_code: str,
+        path: str,
+        /,
+        *,
+        record_id: str | None = None,
+        location: str | None = None,
+        value: Any = None,
+        raw_value: Any = None,
+        **facts: Any,
+    ) -> Issue:
+        """An issue whose messages are the catalogue templates for ``code`` filled with ``facts``.
+
+        ``value`` is what reports show (already masked where needed); it is also
+        available to the templates as ``{value}``.
+        """
+        zh, en = issue_type(issue_code).format(value=value, **facts)
+        return cls.of(
+            issue_code,
+            path,
+            zh,
+            en,
+            value=value,
+            raw_value=value if raw_value is None else raw_value,
+            record_id=record_id,
+            location=location,
+        )
+
     def to_dict(self, *, show_sensitive: bool = False) -> dict[str, Any]:
         """A JSON-ready mapping; personal data stays masked unless ``show_sensitive``."""
         value = self.raw_value if show_sensitive and self.raw_value is not None else self.value

@@ -27,7 +27,6 @@ from shequkit.model import (
     Staff,
     kind_by_name,
 )
-from shequkit.validate._catalogue import issue_type
 from shequkit.validate._report import Issue
 
 __all__ = ["SemanticChecks"]
@@ -247,11 +246,17 @@ class SemanticChecks:
         if first is None:
             self._codes[key] = path
             return
-        value = shown or code
-        zh, en = issue_type("SQK-E303").format(field=label_zh, value=value, first=first)
-        en = en.replace(label_zh, label_en, 1)
         self._emit(
-            Issue.of("SQK-E303", path, zh, en, value=value, raw_value=code, record_id=record_id)
+            Issue.catalogued(
+                "SQK-E303",
+                path,
+                record_id=record_id,
+                value=shown or code,
+                raw_value=code,
+                field_zh=label_zh,
+                field_en=label_en,
+                first=first,
+            )
         )
 
     def _refer(
@@ -337,9 +342,9 @@ class SemanticChecks:
     # -- issue helpers ---------------------------------------------------------------
 
     def _make(self, issue_code: str, path: str, record_id: str | None, /, **facts: Any) -> Issue:
-        zh, en = issue_type(issue_code).format(**facts)
-        value = facts.get("value", facts.get("code"))
-        return Issue.of(issue_code, path, zh, en, value=value, raw_value=value, record_id=record_id)
+        # The offending value is the referenced id where there is one, else the code.
+        value = facts.pop("value", facts.get("code"))
+        return Issue.catalogued(issue_code, path, record_id=record_id, value=value, **facts)
 
     def _issue(self, issue_code: str, path: str, record_id: str | None, /, **facts: Any) -> None:
         self._emit(self._make(issue_code, path, record_id, **facts))

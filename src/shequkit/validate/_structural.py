@@ -17,7 +17,6 @@ from shequkit._exceptions import ShequkitError
 from shequkit._masking import SENSITIVE, mask_name, mask_phone, mask_resident_id, mask_text
 from shequkit.codes import PersonName, PhoneNumber, ResidentID
 from shequkit.model._fields import ZH
-from shequkit.validate._catalogue import issue_type
 from shequkit.validate._report import Issue
 
 __all__ = ["display_value", "structure_record"]
@@ -35,13 +34,9 @@ def structure_record(
 ) -> tuple[Any | None, list[Issue]]:
     """Structure ``data`` as ``cls``; return the record, or ``None`` and the issues found."""
     if type(data) is not dict:
-        issue = Issue.of(
-            "SQK-E108",
-            path,
-            *_entry_format("SQK-E108", got=_json_type_name(data)),
-            location=location,
-        )
-        return None, [issue]
+        return None, [
+            Issue.catalogued("SQK-E108", path, location=location, got=_json_type_name(data))
+        ]
     try:
         return json_converter.structure(data, cls), []
     except Exception:
@@ -67,21 +62,16 @@ def _diagnose(cls: type[Any], data: dict[str, Any], path: str, location: str | N
     fields = attrs.fields_dict(cls)
     for key in data:
         if key not in fields:
-            yield Issue.of(
-                "SQK-E104",
-                f"{path}/{_escape(str(key))}",
-                *_entry_format("SQK-E104", field=key),
-                location=location,
+            yield Issue.catalogued(
+                "SQK-E104", f"{path}/{_escape(str(key))}", location=location, field=key
             )
     for name, attribute in fields.items():
         field_path = f"{path}/{name}"
         if name not in data:
             if attribute.default is attrs.NOTHING:
-                yield Issue.of(
-                    "SQK-E101",
-                    field_path,
-                    *_entry_format("SQK-E101", field=f"{name}({attribute.metadata.get(ZH)})"),
-                    location=location,
+                header = attribute.metadata.get(ZH)
+                yield Issue.catalogued(
+                    "SQK-E101", field_path, location=location, field=f"{name}({header})"
                 )
             continue
         yield from _diagnose_field(attribute, data[name], field_path, location)
@@ -144,10 +134,6 @@ def _unwrap_optional(field_type: Any) -> Any:
     if len(args) == 2 and type(None) in args:
         return args[0] if args[1] is type(None) else args[1]
     return field_type
-
-
-def _entry_format(code: str, **facts: Any) -> tuple[str, str]:
-    return issue_type(code).format(**facts)
 
 
 def _record_id(data: dict[str, Any]) -> str | None:

@@ -11,7 +11,6 @@ from shequkit.formats import SUPPORTED_SCHEMA_VERSIONS, RawRecord, ReadOptions, 
 from shequkit.formats._base import META
 from shequkit.formats._json import iter_document
 from shequkit.model import Dataset, Metadata, Record, kind_by_name
-from shequkit.validate._catalogue import issue_type
 from shequkit.validate._report import Issue, Report
 from shequkit.validate._semantic import SemanticChecks
 from shequkit.validate._structural import structure_record
@@ -43,8 +42,7 @@ class Validator:
         self.report.add(issue, max_issues=self._max_issues)
 
     def _catalogued(self, code: str, path: str, location: str | None, **facts: Any) -> None:
-        zh, en = issue_type(code).format(**facts)
-        self._emit(Issue.of(code, path, zh, en, location=location))
+        self._emit(Issue.catalogued(code, path, location=location, **facts))
 
     def feed(self, raw: RawRecord) -> Record | None:
         """Check one raw record; return the model record if it passed the structural layer."""
