@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 import shequkit
 from documents import valid_document
 from shequkit import json_converter
-from shequkit.formats import JsonCodec, JsonlCodec, ReadOptions, read_raw
+from shequkit._toolkit import default_toolkit
+from shequkit.formats import JsonCodec, JsonlCodec, ReadOptions
 from shequkit.model import Dataset, Metadata, kind_by_name
 from strategies import datasets
 
@@ -24,7 +25,7 @@ def _read_back(path: Path) -> Dataset:
     """Structure every raw record of ``path`` without semantic checks."""
     meta = None
     records = []
-    for raw in read_raw(path):
+    for raw in default_toolkit().read(path):
         if raw.kind == "meta":
             meta = json_converter.structure(raw.data, Metadata)
         else:

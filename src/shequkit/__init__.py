@@ -16,10 +16,13 @@ from shequkit._exceptions import (
     InputError,
     InputNotFoundError,
     MalformedInputError,
+    PluginError,
     ShequkitError,
     UnknownFormatError,
     UsageError,
 )
+from shequkit._hookspecs import hookimpl
+from shequkit._toolkit import Toolkit
 from shequkit._version import __version__
 from shequkit.codes import USCC, DivisionCode, PersonName, PhoneNumber, ResidentID
 from shequkit.model import (
@@ -72,6 +75,7 @@ __all__ = [
     "Organisation",
     "PersonName",
     "PhoneNumber",
+    "PluginError",
     "RecordKind",
     "Report",
     "ResidentID",
@@ -80,6 +84,7 @@ __all__ = [
     "Severity",
     "ShequkitError",
     "Staff",
+    "Toolkit",
     "UnknownFormatError",
     "UsageError",
     "Validator",
@@ -88,6 +93,7 @@ __all__ = [
     "convert",
     "dump",
     "generate_sample",
+    "hookimpl",
     "iter_sample",
     "json_converter",
     "load",

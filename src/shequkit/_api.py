@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from shequkit._exceptions import DataError
-from shequkit.formats import RawRecord, ReadOptions, codec_for, read_raw
+from shequkit._toolkit import Toolkit, default_toolkit
+from shequkit.formats import RawRecord, ReadOptions
 from shequkit.formats._base import META
 from shequkit.model import Dataset, Metadata, Record
 from shequkit.validate import Report, Validator
@@ -17,8 +18,16 @@ __all__ = ["convert", "dump", "load", "write_records"]
 PathLike = str | os.PathLike[str]
 
 
-def load(path: PathLike, *, format: str | None = None, encoding: str | None = None) -> Dataset:
+def load(
+    path: PathLike,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    toolkit: Toolkit | None = None,
+) -> Dataset:
     """Read and validate a file into a :class:`~shequkit.Dataset`.
+
+    ``toolkit`` chooses whose formats to use (the default toolkit otherwise).
 
     Raises:
         DataError: ``SQK-D100`` when the data has errors; ``error.report`` lists them.
@@ -27,7 +36,8 @@ def load(path: PathLike, *, format: str | None = None, encoding: str | None = No
     path = Path(path)
     validator = Validator(source=path.name)
     records: list[Record] = []
-    for raw in read_raw(path, format=format, options=ReadOptions(encoding=encoding)):
+    tools = toolkit or default_toolkit()
+    for raw in tools.read(path, format=format, options=ReadOptions(encoding=encoding)):
         record = validator.feed(raw)
         if record is not None:
             records.append(record)
@@ -37,22 +47,32 @@ def load(path: PathLike, *, format: str | None = None, encoding: str | None = No
     return Dataset.from_records(validator.meta, records)
 
 
-def dump(dataset: Dataset, path: PathLike, *, format: str | None = None) -> int:
+def dump(
+    dataset: Dataset,
+    path: PathLike,
+    *,
+    format: str | None = None,
+    toolkit: Toolkit | None = None,
+) -> int:
     """Write ``dataset`` to ``path`` (format from ``format`` or the extension), atomically.
 
     Returns the number of records written.
     """
-    return write_records(
-        path, dataset.meta, (record for _, record in dataset.records()), format=format
-    )
+    records = (record for _, record in dataset.records())
+    return write_records(path, dataset.meta, records, format=format, toolkit=toolkit)
 
 
 def write_records(
-    path: PathLike, meta: Metadata, records: Iterable[Record], *, format: str | None = None
+    path: PathLike,
+    meta: Metadata,
+    records: Iterable[Record],
+    *,
+    format: str | None = None,
+    toolkit: Toolkit | None = None,
 ) -> int:
     """Stream ``records`` (in document order) with ``meta`` to ``path``, atomically."""
     path = Path(path)
-    return codec_for(path, format).write(path, meta, records)
+    return (toolkit or default_toolkit()).codec_for(path, format).write(path, meta, records)
 
 
 def convert(
@@ -63,6 +83,7 @@ def convert(
     to_format: str | None = None,
     encoding: str | None = None,
     progress: Callable[[int], None] | None = None,
+    toolkit: Toolkit | None = None,
 ) -> Report:
     """Convert a file to another format, validating every record on the way.
 
@@ -76,9 +97,10 @@ def convert(
     """
     source, target = Path(source), Path(target)
     options = ReadOptions(encoding=encoding)
-    writer = codec_for(target, to_format)
+    tools = toolkit or default_toolkit()
+    writer = tools.codec_for(target, to_format)
     validator = Validator(source=source.name)
-    raws = read_raw(source, format=from_format, options=options)
+    raws = tools.read(source, format=from_format, options=options)
     first = next(raws, None)
     meta_raw = first
     if first is None or first.kind != META:
@@ -86,7 +108,7 @@ def convert(
         meta_raw = next(
             (
                 raw
-                for raw in read_raw(source, format=from_format, options=options)
+                for raw in tools.read(source, format=from_format, options=options)
                 if raw.kind == META
             ),
             None,

@@ -17,6 +17,7 @@ The hierarchy::
      ├── DataError (ValueError)           SQK-D100  readable, but the data is invalid
      ├── CodeError (ValueError)           SQK-E2..  an official code is invalid
      ├── FieldValueError (ValueError)     SQK-E1..  a field breaks its own invariant
+     ├── PluginError                      SQK-P...  a plugin failed to load or conflicts
      └── UsageError                       SQK-U...  the API or CLI was used wrongly
 
 Subclasses also inherit a builtin where that helps generic handlers
@@ -36,6 +37,7 @@ __all__ = [
     "InputError",
     "InputNotFoundError",
     "MalformedInputError",
+    "PluginError",
     "ShequkitError",
     "UnknownFormatError",
     "UsageError",
@@ -152,6 +154,12 @@ class FieldValueError(ShequkitError, ValueError):
     """A model field was given a value that breaks the field's own invariant (e.g. negative)."""
 
     default_code = "SQK-E105"
+
+
+class PluginError(ShequkitError):
+    """A plugin could not be loaded, or two plugins provide the same name."""
+
+    default_code = "SQK-P100"
 
 
 class UsageError(ShequkitError):

@@ -14,13 +14,16 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from shequkit._api import convert as convert_file
 from shequkit._api import write_records
 from shequkit._exceptions import DataError, ShequkitError
+from shequkit._toolkit import default_toolkit
 from shequkit._version import __version__
 from shequkit.sample import SampleSpec, iter_sample, sample_metadata
 from shequkit.validate import Report, validate
@@ -250,6 +253,29 @@ def schema_command(output_dir: Path | None) -> None:
     output_dir.mkdir(parents=True, exist_ok=True)
     for path in write_schemas(output_dir):
         _stderr().print(f"已写入 wrote {path}", markup=False)
+
+
+@cli.command("formats")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@_handle_errors
+def formats_command(as_json: bool) -> None:
+    """List every file format with its plugin, media type and abilities."""
+    infos = default_toolkit().formats()
+    if as_json:
+        import json
+
+        click.echo(json.dumps([attrs.asdict(info) for info in infos], ensure_ascii=False, indent=2))
+        return
+    table = Table("format", "plugin", "media type", "extensions", "read", "write", "stream")
+    for info in infos:
+        table.add_row(
+            info.name,
+            info.plugin,
+            info.media_type,
+            " ".join(info.extensions),
+            *("yes" if flag else "no" for flag in (info.reads, info.writes, info.streams)),
+        )
+    _stdout().print(table)
 
 
 @cli.command("demo")

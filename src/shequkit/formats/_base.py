@@ -79,6 +79,8 @@ class Codec(Protocol):
     media_type: ClassVar[str]
     extensions: ClassVar[tuple[str, ...]]
     streams: ClassVar[bool]
+    can_read: ClassVar[bool]
+    can_write: ClassVar[bool]
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         """Yield the raw records of the file at ``path``."""

@@ -40,6 +40,8 @@ class JsonCodec:
     media_type: ClassVar[str] = "application/json"
     extensions: ClassVar[tuple[str, ...]] = (".json",)
     streams: ClassVar[bool] = False
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         """Yield the metadata (kind ``"meta"``) and then every record, in file order."""

@@ -27,6 +27,8 @@ class JsonlCodec:
     media_type: ClassVar[str] = "application/jsonl"
     extensions: ClassVar[tuple[str, ...]] = (".jsonl", ".ndjson")
     streams: ClassVar[bool] = True
+    can_read: ClassVar[bool] = True
+    can_write: ClassVar[bool] = True
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         """Yield one raw record per non-blank line (the meta line as kind ``"meta"``)."""

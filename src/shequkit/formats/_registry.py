@@ -1,23 +1,17 @@
-"""Finding the codec for a format name or a file name."""
+"""Finding the codec for a format name or a file name among a toolkit's codecs."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
 
 from shequkit._exceptions import UnknownFormatError
-from shequkit.formats._base import Codec, RawRecord, ReadOptions
-from shequkit.formats._json import JsonCodec
-from shequkit.formats._jsonl import JsonlCodec
+from shequkit.formats._base import Codec
 
-__all__ = ["BUILTIN_CODECS", "codec_for", "codec_named", "read_raw"]
-
-BUILTIN_CODECS: Final[tuple[Codec, ...]] = (JsonCodec(), JsonlCodec())
-"""The codecs that ship with shequkit itself."""
+__all__ = ["codec_for", "codec_named"]
 
 
-def codec_named(name: str, codecs: tuple[Codec, ...] = BUILTIN_CODECS) -> Codec:
+def codec_named(name: str, codecs: Sequence[Codec]) -> Codec:
     """The codec called ``name`` (``"jsonl"``).
 
     Raises:
@@ -34,9 +28,7 @@ def codec_named(name: str, codecs: tuple[Codec, ...] = BUILTIN_CODECS) -> Codec:
     )
 
 
-def codec_for(
-    path: Path, format: str | None = None, codecs: tuple[Codec, ...] = BUILTIN_CODECS
-) -> Codec:
+def codec_for(path: Path, format: str | None, codecs: Sequence[Codec]) -> Codec:
     """The codec for ``path``: the one named by ``format``, else the one owning its extension.
 
     Raises:
@@ -56,16 +48,3 @@ def codec_for(
         f" name it with --format. Known extensions: {known}",
         path=path.name,
     )
-
-
-def read_raw(
-    path: str | Path,
-    *,
-    format: str | None = None,
-    options: ReadOptions | None = None,
-    codecs: tuple[Codec, ...] = BUILTIN_CODECS,
-) -> Iterator[RawRecord]:
-    """Yield the raw records of the file at ``path`` with the codec for its format."""
-    path = Path(path)
-    codec = codec_for(path, format, codecs)
-    return codec.read(path, options or ReadOptions())

@@ -7,7 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
-from shequkit.formats import SUPPORTED_SCHEMA_VERSIONS, RawRecord, ReadOptions, read_raw
+from shequkit._toolkit import Toolkit, default_toolkit
+from shequkit.formats import SUPPORTED_SCHEMA_VERSIONS, RawRecord, ReadOptions
 from shequkit.formats._base import META
 from shequkit.formats._json import iter_document
 from shequkit.model import Dataset, Metadata, Record, kind_by_name
@@ -135,6 +136,7 @@ def validate(
     encoding: str | None = None,
     max_issues: int | None = None,
     progress: Callable[[int], None] | None = None,
+    toolkit: Toolkit | None = None,
 ) -> Report:
     """Validate a dataset, a parsed document or a file, and return a :class:`Report`.
 
@@ -150,6 +152,7 @@ def validate(
         max_issues: keep at most this many issues (all are still counted).
         progress: called with the number of records checked so far, every
             thousand records and at the end.
+        toolkit: whose formats to read with; the default toolkit otherwise.
 
     Raises:
         InputError: the file cannot be read at all (missing, not JSON, wrong
@@ -164,7 +167,8 @@ def validate(
         name = "<document>"
     else:
         path = Path(source)
-        raws = read_raw(path, format=format, options=ReadOptions(encoding=encoding))
+        tools = toolkit or default_toolkit()
+        raws = tools.read(path, format=format, options=ReadOptions(encoding=encoding))
         name = path.name
     validator = Validator(source=name, max_issues=max_issues)
     for raw in raws:
