@@ -67,7 +67,7 @@ class Column:
 
 
 @functools.cache
-def columns(cls: type[Any]) -> tuple[Column, ...]:
+def columns(cls: type) -> tuple[Column, ...]:
     """The columns of a record class, in field order."""
     attrs.resolve_types(cls)
     return tuple(_column(attribute) for attribute in attrs.fields(cls))
@@ -109,7 +109,7 @@ _KINDS: Final[dict[Any, str]] = {
 
 
 @functools.cache
-def header_lookup(cls: type[Any]) -> dict[str, Column]:
+def header_lookup(cls: type) -> dict[str, Column]:
     """Every accepted spelling of every header of ``cls``, normalised, to its column."""
     lookup: dict[str, Column] = {}
     for column in columns(cls):
