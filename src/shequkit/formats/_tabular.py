@@ -123,7 +123,7 @@ def _normalise_header(text: str) -> str:
     return text.strip().replace("(", "(").replace(")", ")").replace(" ", "").lower()
 
 
-def find_column(cls: type[Any], header: str) -> Column | None:
+def find_column(cls: type, header: str) -> Column | None:
     """The column a header cell names, or ``None`` for an unknown header."""
     return header_lookup(cls).get(_normalise_header(header))
 
