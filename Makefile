@@ -14,7 +14,7 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	$(BIN)/python -m pip install --quiet -e '.[xlsx,test,docs]'
 	touch $@ $(VENV)/.installed-base
 
 ## demo: set up .venv and run the main job on embedded defaults
@@ -37,9 +37,10 @@ unit: $(VENV)/.installed-dev
 docs: $(VENV)/.installed-dev
 	$(BIN)/mkdocs build --strict --site-dir site
 
-## schemas: regenerate the checked-in JSON Schemas and the issue-code page
+## schemas: regenerate the checked-in JSON Schemas, the XSD and the issue-code page
 schemas: $(VENV)/.installed-dev
 	$(BIN)/python -m shequkit._jsonschema schemas
+	$(BIN)/python -m shequkit._xsd schemas
 	$(BIN)/python -m shequkit.validate._catalogue docs/reference/issue-codes.md
 
 clean:
