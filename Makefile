@@ -13,8 +13,10 @@ $(VENV)/.installed-base: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[xlsx,test,docs]'
+PLUGINS := $(wildcard plugins/shequkit-*)
+
+$(VENV)/.installed-dev: pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[xlsx,test,docs]' $(addprefix -e ,$(PLUGINS))
 	touch $@ $(VENV)/.installed-base
 
 ## demo: set up .venv and run the main job on embedded defaults
@@ -25,11 +27,11 @@ demo: $(VENV)/.installed-base
 test: lint typecheck unit docs
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests plugins benchmarks
+	$(BIN)/ruff format --check src tests plugins benchmarks
 
 typecheck: $(VENV)/.installed-dev
-	$(BIN)/mypy --strict src/shequkit
+	$(BIN)/mypy --strict src/shequkit $(addsuffix /src,$(PLUGINS))
 
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest
