@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ import shequkit
 from documents import DIRECTOR_ID, LETTER_FIRST_USCC, SECRETARY_ID, SOCIAL_ORG_USCC, valid_document
 from shequkit import json_converter
 from shequkit.validate import CATALOGUE
+from shequkit.validate._catalogue import EXCEPTION_CODES
 
 
 def _codes_at(report: shequkit.Report) -> set[tuple[str, str]]:
@@ -365,3 +368,26 @@ def test_a_dataset_object_is_checked_semantically() -> None:
     report = shequkit.validate(dataset)
 
     assert ("SQK-E301", "/grids/0/community_id") in _codes_at(report)
+
+
+@pytest.mark.parametrize("province", ["32", "37", "42", "11", "65"])
+def test_every_sample_validates_without_any_issue(province: str) -> None:
+    dataset = shequkit.generate_sample(
+        shequkit.SampleSpec(communities=30, seed=3, province=province)
+    )
+
+    report = shequkit.validate(dataset)
+
+    assert report.issues == [], report.to_text()
+    assert report.records == len(dataset)
+
+
+def test_every_code_used_in_the_sources_is_catalogued() -> None:
+    root = Path(__file__).parent.parent
+    used = {
+        code
+        for path in [*root.glob("src/**/*.py"), *root.glob("plugins/*/src/**/*.py")]
+        for code in re.findall(r"SQK-[A-Z][0-9]{3}", path.read_text(encoding="utf-8"))
+    }
+
+    assert used <= CATALOGUE.keys() | EXCEPTION_CODES.keys()

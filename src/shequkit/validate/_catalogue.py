@@ -19,7 +19,7 @@ import attrs
 
 from shequkit.codes._labelled import LabelledEnum
 
-__all__ = ["CATALOGUE", "IssueType", "Layer", "Severity", "issue_type"]
+__all__ = ["CATALOGUE", "EXCEPTION_CODES", "IssueType", "Layer", "Severity", "issue_type"]
 
 
 class Severity(LabelledEnum):
@@ -171,6 +171,37 @@ CATALOGUE: Final[dict[str, IssueType]] = {entry.code: entry for entry in _ENTRIE
 """Every issue code shequkit can report, by code."""
 
 
+# Codes of exceptions (input that cannot be read, plugins, usage). Report issues
+# above; these are raised. Every code used anywhere in src/ or plugins/ must be
+# listed here (a test scans the sources).
+EXCEPTION_CODES: Final[dict[str, tuple[str, str]]] = {
+    "SQK-X000": ("ShequkitError", "root of all shequkit errors (never raised as such)"),
+    "SQK-D100": ("DataError", "the data was read but has errors; nothing was loaded or written"),
+    "SQK-E200": ("CodeError", "an official code is invalid (the report uses the specific E2xx)"),
+    "SQK-F100": ("InputError", "the input cannot be read"),
+    "SQK-F101": ("InputNotFoundError", "the file does not exist or cannot be opened"),
+    "SQK-F102": ("EncodingError", "text is not UTF-8, UTF-8 with BOM or GB18030"),
+    "SQK-F103": ("MalformedInputError", "broken JSON, JSONL, CSV, XLSX or XML"),
+    "SQK-F104": ("HostileInputError", "DTD/entities, zip bombs, nesting, size or count limits"),
+    "SQK-F105": ("UnknownFormatError", "no codec for the format name or file extension"),
+    "SQK-F106": ("OSError (CLI)", "the operating system refused to read or write a file"),
+    "SQK-P100": ("PluginError", "a plugin problem"),
+    "SQK-P101": ("PluginError", "an installed plugin failed to load"),
+    "SQK-P102": ("PluginError", "two plugins provide the same name"),
+    "SQK-P103": ("PluginError", "the same plugin was registered twice"),
+    "SQK-U100": ("UsageError", "shequkit was used in an unsupported way"),
+    "SQK-U101": ("UsageError", "sample: unknown province code"),
+    "SQK-U102": ("UsageError", "sample: community count out of range"),
+    "SQK-U103": ("UsageError", "sample: malformed period"),
+    "SQK-U104": ("UsageError", "sample: the seed is not an integer"),
+    "SQK-U110": ("UsageError", "a value holds characters the target format cannot store"),
+    "SQK-U111": ("UsageError", "CSV is written as a .zip package, not a single .csv file"),
+    "SQK-U112": ("UsageError", "an optional dependency is missing (e.g. shequkit[xlsx])"),
+    "SQK-U113": ("UsageError", "the format is export-only and cannot be read"),
+}
+"""Codes carried by exceptions, with the exception class and what they mean."""
+
+
 def issue_type(code: str) -> IssueType:
     """The catalogue entry for ``code``; raises ``KeyError`` for an unknown code."""
     return CATALOGUE[code]
@@ -201,18 +232,20 @@ def render_markdown() -> str:
                 )
         lines.append("")
     lines += [
-        "## Exceptions for unreadable input / 无法读取的输入",
+        "## Exception codes / 异常代码",
+        "",
+        "Raised, not reported: the input cannot be read at all, a plugin failed,",
+        "or shequkit was used wrongly. The CLI prints them and exits with code 2",
+        "(`SQK-D100`, invalid data, exits with 1).",
         "",
         "| code | exception | when |",
         "|---|---|---|",
-        "| `SQK-F101` | `InputNotFoundError` | the file does not exist or cannot be opened |",
-        "| `SQK-F102` | `EncodingError` | text is not UTF-8, UTF-8 with BOM or GB18030 |",
-        "| `SQK-F103` | `MalformedInputError` | broken JSON, a JSONL line that is not JSON |",
-        "| `SQK-F104` | `HostileInputError` | nesting, size or count limits exceeded |",
-        "| `SQK-F105` | `UnknownFormatError` | no codec for the name or file extension |",
-        "| `SQK-U1xx` | `UsageError` | the API or command line was used wrongly |",
-        "",
     ]
+    lines += [
+        f"| `{code}` | `{exception}` | {meaning} |"
+        for code, (exception, meaning) in EXCEPTION_CODES.items()
+    ]
+    lines.append("")
     return "\n".join(lines)
 
 

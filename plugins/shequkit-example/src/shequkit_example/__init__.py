@@ -33,7 +33,7 @@ class CommunityListCodec:
         raise shequkit.UsageError(
             "community-list 格式只能写出,不能读入",
             "the community-list format is export-only and cannot be read",
-            code="SQK-U104",
+            code="SQK-U113",
         )
 
     def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
