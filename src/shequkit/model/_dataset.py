@@ -54,10 +54,14 @@ class Metadata:
 
     schema_version: str = field("数据规范版本", default=SCHEMA_VERSION)
     reporting_unit: str = text("填报单位", max_length=100)
-    reporting_division: DivisionCode | None = field("填报单位区划代码", default=None)
+    reporting_division: DivisionCode | None = field(
+        "填报单位区划代码", default=None, coerce=DivisionCode
+    )
     period: str = field("统计期", validator=_check_period)
     title: str | None = text("报表名称", default=None)
-    prepared_by: PersonName | None = field("填表人", sensitive=True, default=None)
+    prepared_by: PersonName | None = field(
+        "填表人", sensitive=True, default=None, coerce=PersonName
+    )
     prepared_at: datetime.datetime | None = field("填报时间", default=None)
     source: str | None = text("数据来源", default=None)
 

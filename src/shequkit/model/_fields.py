@@ -8,12 +8,15 @@ their own tables.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
 from shequkit._exceptions import FieldValueError
 from shequkit._masking import SENSITIVE
+from shequkit.codes._labelled import LabelledEnum
 
 __all__ = [
     "UNIT",
@@ -45,11 +48,16 @@ def field(
     minimum: float | None = None,
     maximum: float | None = None,
     max_length: int | None = None,
+    coerce: type | None = None,
+    many: bool = False,
 ) -> Any:
     """Declare a record field with its Chinese header, unit and bounds.
 
     ``minimum``/``maximum``/``max_length`` become attrs validators (single-field
-    invariants only) and are also published in the JSON Schema.
+    invariants only) and are also published in the JSON Schema. ``coerce`` names
+    the code or enum type of the field: records built in Python may then pass
+    plain text (``type="街道型"``, ``division_code="320102001001"``), which is
+    parsed and checked on construction; ``many`` for a tuple of them.
     """
     metadata: dict[str, Any] = {ZH: zh, SENSITIVE: sensitive}
     validators = [validator] if validator is not None else []
@@ -67,7 +75,30 @@ def field(
         chained = validators[0]
     elif validators:
         chained = attrs.validators.and_(*validators)
-    return attrs.field(default=default, validator=chained, metadata=metadata)
+    converter = _coercer(coerce, many=many) if coerce is not None else None
+    return attrs.field(default=default, validator=chained, metadata=metadata, converter=converter)
+
+
+def _coercer(target: type, *, many: bool) -> Any:
+    parse: Callable[[str], Any] = target.parse if issubclass(target, LabelledEnum) else target
+
+    def one(value: Any) -> Any:
+        if value is None or type(value) is target:
+            return value
+        if isinstance(value, str):
+            return parse(value)
+        if isinstance(value, target):
+            return value
+        raise FieldValueError(
+            f"应为 {target.__name__} 或文本,实际为 {type(value).__name__}",
+            f"expected {target.__name__} or text, got {type(value).__name__}",
+            code="SQK-E102",
+            value=f"<{type(value).__name__}>",
+        )
+
+    if many:
+        return lambda values: tuple(one(value) for value in values)
+    return one
 
 
 def bounds(attribute: attrs.Attribute[Any]) -> tuple[float | None, float | None]:
@@ -88,6 +119,14 @@ class _Bounds:
     def __call__(self, instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
         if value is None:
             return
+        if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+            raise FieldValueError(
+                f"字段 {attribute.name} 应为数值,实际为 {type(value).__name__}",
+                f"field {attribute.name} must be a number, got {type(value).__name__}",
+                code="SQK-E102",
+                field=attribute.name,
+                value=f"<{type(value).__name__}>",
+            )
         low, high = self.minimum, self.maximum
         if (low is not None and value < low) or (high is not None and value > high):
             span_zh = _span(low, high, "至", "不小于", "不大于")

@@ -80,11 +80,13 @@ class Division:
     as of a date: ``valid_from``/``valid_to`` bound it when known.
     """
 
-    code: DivisionCode = field("统计用区划代码")
+    code: DivisionCode = field("统计用区划代码", coerce=DivisionCode)
     name: str = text("名称", max_length=100)
-    level: DivisionLevel = field("级别")
-    parent_code: DivisionCode | None = field("上级区划代码", default=None)
-    urban_rural_class: UrbanRuralClass | None = field("城乡分类代码", default=None)
+    level: DivisionLevel = field("级别", coerce=DivisionLevel)
+    parent_code: DivisionCode | None = field("上级区划代码", default=None, coerce=DivisionCode)
+    urban_rural_class: UrbanRuralClass | None = field(
+        "城乡分类代码", default=None, coerce=UrbanRuralClass
+    )
     valid_from: datetime.date | None = field("启用日期", default=None)
     valid_to: datetime.date | None = field("停用日期", default=None)
 
@@ -100,10 +102,12 @@ class Community:
     """
 
     id: str = _record_id()
-    division_code: DivisionCode = field("统计用区划代码")
+    division_code: DivisionCode = field("统计用区划代码", coerce=DivisionCode)
     name: str = text("社区名称", max_length=100)
-    type: CommunityType | None = field("社区类型", default=None)
-    urban_rural_class: UrbanRuralClass | None = field("城乡分类代码", default=None)
+    type: CommunityType | None = field("社区类型", default=None, coerce=CommunityType)
+    urban_rural_class: UrbanRuralClass | None = field(
+        "城乡分类代码", default=None, coerce=UrbanRuralClass
+    )
     households: int = non_negative("户数", unit="户")
     population: int = non_negative("人口", unit="人")
     migrant_population: int | None = non_negative("流动人口", unit="人", default=None)
@@ -113,7 +117,7 @@ class Community:
     latitude: float | None = field("纬度", unit="度", default=None, minimum=3, maximum=54)
     established: datetime.date | None = field("成立日期", default=None)
     service_space_m2: float | None = non_negative("办公和服务用房面积", unit="平方米", default=None)
-    space_case: SpaceCase | None = field("用房建设情形", default=None)
+    space_case: SpaceCase | None = field("用房建设情形", default=None, coerce=SpaceCase)
     green_coverage_pct: float | None = percentage("绿化覆盖率")
     satisfaction_pct: float | None = percentage("居民满意率")
     mediation_rate_pct: float | None = percentage("民事调解率")
@@ -125,7 +129,9 @@ class Community:
     grid_management: bool | None = field("实行网格化管理", default=None)
     one_stop_service: bool | None = field("一站式服务", default=None)
     direct_election: bool | None = field("居委会直选", default=None)
-    evaluation_class: EvaluationClass | None = field("考评类别", default=None)
+    evaluation_class: EvaluationClass | None = field(
+        "考评类别", default=None, coerce=EvaluationClass
+    )
     evaluation_level: int | None = field("考评级别", default=None, minimum=1, maximum=3)
     self_score: float | None = field("自评得分", unit="分", default=None, minimum=0, maximum=100)
     assessment_score: float | None = field(
@@ -162,12 +168,16 @@ class Organisation:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    type: OrganisationType = field("组织类型")
+    type: OrganisationType = field("组织类型", coerce=OrganisationType)
     name: str = text("组织名称", max_length=100)
-    uscc: USCC | None = field("统一社会信用代码", default=None)
+    uscc: USCC | None = field("统一社会信用代码", default=None, coerce=USCC)
     parent_id: str | None = text("上级组织编号", default=None, max_length=64)
-    party_form: PartyOrganisationForm | None = field("党组织形式", default=None)
-    social_category: SocialOrganisationCategory | None = field("社会组织类别", default=None)
+    party_form: PartyOrganisationForm | None = field(
+        "党组织形式", default=None, coerce=PartyOrganisationForm
+    )
+    social_category: SocialOrganisationCategory | None = field(
+        "社会组织类别", default=None, coerce=SocialOrganisationCategory
+    )
     members: int | None = non_negative("成员数", unit="人", default=None)
     established: datetime.date | None = field("成立日期", default=None)
     registered: bool | None = field("已登记", default=None)
@@ -183,10 +193,10 @@ class Facility:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    type: FacilityType = field("设施类型")
+    type: FacilityType = field("设施类型", coerce=FacilityType)
     name: str = text("设施名称", max_length=100)
     floor_area_m2: float | None = non_negative("建筑面积", unit="平方米", default=None)
-    space_source: SpaceSource | None = field("用房来源", default=None)
+    space_source: SpaceSource | None = field("用房来源", default=None, coerce=SpaceSource)
     floor: int | None = field("所在楼层", default=None, minimum=-5, maximum=100)
     books: int | None = non_negative("藏书量", unit="册", default=None)
     opened: datetime.date | None = field("启用日期", default=None)
@@ -204,12 +214,14 @@ class Service:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    category: ServiceCategory = field("服务类别")
+    category: ServiceCategory = field("服务类别", coerce=ServiceCategory)
     name: str = text("服务项目名称", max_length=100)
-    charging: ChargingMode = field("收费方式")
+    charging: ChargingMode = field("收费方式", coerce=ChargingMode)
     provider_id: str | None = text("提供组织编号", default=None, max_length=64)
     facility_id: str | None = text("服务场所编号", default=None, max_length=64)
-    target_groups: tuple[TargetGroup, ...] = field("服务对象", default=())
+    target_groups: tuple[TargetGroup, ...] = field(
+        "服务对象", default=(), coerce=TargetGroup, many=True
+    )
     beneficiaries_per_year: int | None = non_negative("年服务人次", unit="人次", default=None)
 
 
@@ -223,11 +235,13 @@ class Staff:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    name: PersonName = field("姓名", sensitive=True)
-    role: StaffRole = field("职务")
-    id_number: ResidentID | None = field("公民身份号码", sensitive=True, default=None)
-    phone: PhoneNumber | None = field("联系电话", sensitive=True, default=None)
-    gender: Gender | None = field("性别", default=None)
+    name: PersonName = field("姓名", sensitive=True, coerce=PersonName)
+    role: StaffRole = field("职务", coerce=StaffRole)
+    id_number: ResidentID | None = field(
+        "公民身份号码", sensitive=True, default=None, coerce=ResidentID
+    )
+    phone: PhoneNumber | None = field("联系电话", sensitive=True, default=None, coerce=PhoneNumber)
+    gender: Gender | None = field("性别", default=None, coerce=Gender)
     full_time: bool = field("专职", default=True)
     elected: bool | None = field("经选举产生", default=None)
     organisation_id: str | None = text("所在组织编号", default=None, max_length=64)
@@ -241,10 +255,12 @@ class VolunteerTeam:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    category: VolunteerCategory = field("队伍类别")
+    category: VolunteerCategory = field("队伍类别", coerce=VolunteerCategory)
     name: str = text("队伍名称", max_length=100)
     members: int = non_negative("队员人数", unit="人")
-    leader_name: PersonName | None = field("负责人姓名", sensitive=True, default=None)
+    leader_name: PersonName | None = field(
+        "负责人姓名", sensitive=True, default=None, coerce=PersonName
+    )
     established: datetime.date | None = field("成立日期", default=None)
 
 
@@ -254,7 +270,7 @@ class Equipment:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    type: EquipmentType = field("设备类型")
+    type: EquipmentType = field("设备类型", coerce=EquipmentType)
     quantity: int = positive("数量", unit="台(件)")
     facility_id: str | None = text("所在设施编号", default=None, max_length=64)
 
@@ -270,10 +286,10 @@ class Funding:
     id: str = _record_id()
     community_id: str = _community_ref()
     year: int = year("年度")
-    source: FundingSource = field("经费来源")
-    purpose: FundingPurpose = field("经费用途")
+    source: FundingSource = field("经费来源", coerce=FundingSource)
+    purpose: FundingPurpose = field("经费用途", coerce=FundingPurpose)
     amount_yuan: Decimal = non_negative("金额", unit="元")
-    payer_level: DivisionLevel | None = field("拨付层级", default=None)
+    payer_level: DivisionLevel | None = field("拨付层级", default=None, coerce=DivisionLevel)
 
 
 @attrs.frozen(kw_only=True)
@@ -282,8 +298,8 @@ class Designation:
 
     id: str = _record_id()
     community_id: str = _community_ref()
-    category: DesignationKind = field("称号类别")
-    level: HonourLevel = field("授予层级")
+    category: DesignationKind = field("称号类别", coerce=DesignationKind)
+    level: HonourLevel = field("授予层级", coerce=HonourLevel)
     year: int = year("授予年度")
     grade: str | None = text("等级", default=None, max_length=20)
 
