@@ -212,7 +212,7 @@ def test_hand_made_document_is_valid() -> None:
         pytest.param(
             lambda d: d.update(buildings=[{"id": "b1"}]),
             "SQK-E106",
-            "/buildings/0",
+            "/buildings",
             id="unknown-record-kind",
         ),
         pytest.param(

@@ -106,10 +106,11 @@ def iter_document(document: Any, *, where: str) -> Iterator[RawRecord]:
         if key in ("schema_version", "meta"):
             continue
         kind = kind_by_collection(key)
-        name = kind.name if kind is not None else key
-        if type(value) is not list:
-            yield RawRecord(name, -1, value, f"/{key}")
+        if kind is None or type(value) is not list:
+            # Reported once for the whole key (even an empty array), not per item.
+            yield RawRecord(kind.name if kind else key, -1, value, f"/{key}")
             continue
+        name = kind.name
         for index, item in enumerate(value):
             yield RawRecord(name, index, item, f"/{key}/{index}")
 

@@ -311,7 +311,9 @@ class SemanticChecks:
             )
             return
         other = found[1]
-        if pending.community is not None and other is not None and other != pending.community:
+        communities = self._ids.get("community", {})
+        # A dangling community_id is reported once; do not echo it as crossings.
+        if pending.community in communities and other in communities and other != pending.community:
             target = kind_by_name(pending.target)
             label_zh = target.label_zh if target else pending.target
             self._issue(

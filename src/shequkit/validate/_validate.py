@@ -50,14 +50,15 @@ class Validator:
         if raw.kind == META:
             self._feed_meta(raw)
             return None
+        kind = kind_by_name(raw.kind)
+        if kind is None:
+            if raw.index >= 0:
+                self.report.records += 1
+            self._catalogued("SQK-E106", raw.path, raw.location, kind=raw.kind or "(missing)")
+            return None
         if type(raw.data) is not dict and raw.index >= 0:
             self.report.records += 1
             self._catalogued("SQK-E108", raw.path, raw.location, got=type(raw.data).__name__)
-            return None
-        kind = kind_by_name(raw.kind)
-        if kind is None:
-            self.report.records += 1
-            self._catalogued("SQK-E106", raw.path, raw.location, kind=raw.kind or "(missing)")
             return None
         if raw.index < 0:
             self._emit(
