@@ -27,7 +27,7 @@ from shequkit.formats._registry import codec_for, codec_named
 
 __all__ = ["DEFAULT_PLUGINS", "FormatInfo", "Toolkit", "default_toolkit"]
 
-DEFAULT_PLUGINS: Final = ("shequkit.formats._plugin",)
+DEFAULT_PLUGINS: Final = ("shequkit.formats._plugin", "shequkit.formats._csv")
 """Modules registered in every toolkit: shequkit's own behaviour, through the public hooks."""
 
 
@@ -54,7 +54,9 @@ class Toolkit:
 
     Raises:
         PluginError: ``SQK-P101`` when an installed plugin fails to load,
-            ``SQK-P102`` when two plugins provide the same name.
+            ``SQK-P102`` when two plugins provide the same name, ``SQK-P103``
+            when a plugin is registered twice, ``SQK-P104`` when two formats
+            claim the same file extension.
     """
 
     def __init__(self, plugins: Iterable[object] | None = None) -> None:
@@ -71,6 +73,7 @@ class Toolkit:
         provided = self._collect("shequkit_formats", lambda codec: codec.name)
         self._formats: tuple[tuple[str, Codec], ...] = provided
         self.codecs: tuple[Codec, ...] = tuple(codec for _, codec in provided)
+        _refuse_shared_extensions(provided)
         self.rule_packs: tuple[RulePack, ...] = tuple(
             pack for _, pack in self._collect("shequkit_standards", lambda pack: str(pack.name))
         )
@@ -112,7 +115,7 @@ class Toolkit:
         caller = getattr(self.plugin_manager.hook, hook_name)
         seen: dict[str, str] = {}
         collected: list[tuple[str, Any]] = []
-        for implementation in reversed(caller.get_hookimpls()):  # registration order
+        for implementation in caller.get_hookimpls():  # registration order: built-ins first
             for item in implementation.function() or ():
                 name = key(item)
                 if name in seen:
@@ -165,6 +168,23 @@ class Toolkit:
     def rule_pack(self, name: str) -> RulePack | None:
         """The rule pack called ``name``, or ``None``."""
         return next((pack for pack in self.rule_packs if pack.name == name), None)
+
+
+def _refuse_shared_extensions(provided: tuple[tuple[str, Codec], ...]) -> None:
+    # Which codec reads "x.json" must never depend on plugin load order.
+    owners: dict[str, tuple[str, str]] = {}
+    for plugin, codec in provided:
+        for extension in codec.extensions:
+            first = owners.setdefault(extension.lower(), (plugin, codec.name))
+            if first != (plugin, codec.name):
+                raise PluginError(
+                    f"格式 {codec.name}({plugin})与 {first[1]}({first[0]})都声明了扩展名"
+                    f" {extension}",
+                    f"formats {codec.name} ({plugin}) and {first[1]} ({first[0]}) both claim the"
+                    f" extension {extension}",
+                    code="SQK-P104",
+                    extension=extension,
+                )
 
 
 @functools.cache

@@ -165,6 +165,7 @@ class FacilityType(LabelledEnum):
     PARTY_MEMBERS_CENTRE = "党员服务中心"
     PARTY_SCHOOL = "社区党校"
     TALK_ROOM = "民情室"
+    HEART_TO_HEART_ROOM = "谈心室"
     CHARITY_SUPERMARKET = "慈善超市"
     DONATION_POINT = "社区捐助接收点"
     ELDERLY_DAY_CARE = "老年日间照料中心"
