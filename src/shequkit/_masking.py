@@ -175,6 +175,9 @@ def _phone_digits_kept(digits: str, runs: list[tuple[int, int]]) -> list[bool]:
         visible = [0, n - 1]
     else:
         visible = []
+    if n - len(set(visible)) < 3 and n >= 5:
+        # Too short for its shape (e.g. a 10-digit "landline"): hide all but the ends.
+        visible = [0, n - 1]
     for i in visible:
         keep[i] = True
     return keep
