@@ -41,9 +41,7 @@ docs: $(VENV)/.installed-dev
 
 ## schemas: regenerate the checked-in JSON Schemas, the XSD and the issue-code page
 schemas: $(VENV)/.installed-dev
-	$(BIN)/python -m shequkit._jsonschema schemas
-	$(BIN)/python -m shequkit._xsd schemas
-	$(BIN)/python -m shequkit.validate._catalogue docs/reference/issue-codes.md
+	$(BIN)/python -m shequkit._generate
 
 clean:
 	rm -rf $(VENV) site demo-output .pytest_cache .mypy_cache .ruff_cache

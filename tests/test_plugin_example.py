@@ -29,9 +29,9 @@ def test_example_plugin_writes_one_line_per_community(tmp_path: Path) -> None:
     source = tmp_path / "in.json"
     source.write_text(json.dumps(valid_document(), ensure_ascii=False), encoding="utf-8")
 
-    shequkit.convert(source, tmp_path / "names.txt", toolkit=shequkit.Toolkit())
+    shequkit.convert(source, tmp_path / "list.names", toolkit=shequkit.Toolkit())
 
-    lines = (tmp_path / "names.txt").read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / "list.names").read_text(encoding="utf-8").splitlines()
     assert lines == ["# 玄武区民政局 2024", "320102001001 龙潭社区"]
     with pytest.raises(shequkit.UsageError):
-        shequkit.validate(tmp_path / "names.txt", toolkit=shequkit.Toolkit())
+        shequkit.validate(tmp_path / "list.names", toolkit=shequkit.Toolkit())

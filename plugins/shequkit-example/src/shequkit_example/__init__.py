@@ -1,7 +1,7 @@
 """A minimal shequkit plugin: an export-only format listing communities (社区名录).
 
 Install it (``pip install -e plugins/shequkit-example``) and ``shequkit
-formats`` shows ``community-list``; ``shequkit convert data.json names.txt``
+formats`` shows ``community-list``; ``shequkit convert data.json list.names``
 writes one line per community.
 """
 
@@ -23,7 +23,8 @@ class CommunityListCodec:
 
     name: ClassVar[str] = "community-list"
     media_type: ClassVar[str] = "text/plain"
-    extensions: ClassVar[tuple[str, ...]] = (".txt",)
+    # A distinctive extension: claiming a common one such as .txt would be rude.
+    extensions: ClassVar[tuple[str, ...]] = (".names",)
     streams: ClassVar[bool] = True
     can_read: ClassVar[bool] = False
     can_write: ClassVar[bool] = True
