@@ -29,7 +29,7 @@ from shequkit_hsds._tables import TABLES, Field, Table
 __all__ = ["EXPORT_ONLY", "HSDS_VERSION", "HsdsJsonCodec", "HsdsPackageCodec"]
 
 HSDS_VERSION: Final = "3.0"
-EXPORT_ONLY: Final = "SQK-U104"
+EXPORT_ONLY: Final = "SQK-U113"
 """The code of the ``UsageError`` raised when an HSDS file is given to a reader."""
 
 DESCRIPTOR: Final = "datapackage.json"
@@ -71,7 +71,7 @@ class HsdsJsonCodec:
         """Refuse: HSDS JSON is an export format.
 
         Raises:
-            UsageError: ``SQK-U104`` always.
+            UsageError: ``SQK-U113`` always.
         """
         raise _refuse(self.name)
 
@@ -114,7 +114,7 @@ class HsdsPackageCodec:
         """Refuse: an HSDS package is an export format.
 
         Raises:
-            UsageError: ``SQK-U104`` always.
+            UsageError: ``SQK-U113`` always.
         """
         raise _refuse(self.name)
 

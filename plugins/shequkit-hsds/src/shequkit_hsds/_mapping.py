@@ -171,7 +171,7 @@ class _Collected:
 def _collect(records: Iterable[Record]) -> _Collected:
     collected = _Collected()
     for record in records:
-        # isinstance on the exact classes: anything else (Staff...) is dropped here.
+        # Only these kinds are kept: anything else (Staff...) is dropped here, unread.
         if isinstance(record, Service):
             collected.services.append(record)
         elif isinstance(record, Facility):
@@ -198,6 +198,8 @@ def build_directory(records: Iterable[Record]) -> Directory:
 
 
 class _Mapper:
+    """One export's mapping: identifiers first, then the rows of every table."""
+
     def __init__(self, data: _Collected) -> None:
         self.data = data
         self.directory = Directory()
@@ -229,6 +231,8 @@ class _Mapper:
     # -- the mapping ---------------------------------------------------------------
 
     def run(self) -> Directory:
+        """Fill and return the directory."""
+        # Providers first: they decide which committees must be added to the organizations.
         services = [(service, self._provider(service)) for service in self.data.services]
         for org in self.data.organisations:
             self._organisation(org)
