@@ -192,3 +192,12 @@ def test_writer_failure_midway_leaves_no_partial_file(tmp_path: Path) -> None:
             codec.write(target, loaded.meta, exploding())
         assert not target.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.json"]
+
+
+def test_written_files_get_the_usual_permissions_not_0600(tmp_path: Path) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(json.dumps(valid_document(), ensure_ascii=False), encoding="utf-8")
+
+    shequkit.convert(source, tmp_path / "out.jsonl")
+
+    assert (tmp_path / "out.jsonl").stat().st_mode & 0o777 == source.stat().st_mode & 0o777

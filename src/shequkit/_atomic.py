@@ -25,6 +25,8 @@ def atomic_write(path: str | os.PathLike[str], *, fsync: bool = True) -> Iterato
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    # mkstemp creates 0600; give the file the mode a plain open() would (umask applies).
+    os.chmod(temp_name, 0o666 & ~_umask())
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
@@ -38,6 +40,13 @@ def atomic_write(path: str | os.PathLike[str], *, fsync: bool = True) -> Iterato
         raise
     if fsync:
         _fsync_directory(directory)
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; restore at once.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_directory(directory: Path) -> None:
