@@ -197,6 +197,12 @@ def test_hand_made_document_is_valid() -> None:
             id="reference-across-communities",
         ),
         pytest.param(
+            lambda d: d["organisations"][2].update(parent_id="c1-o1"),
+            "SQK-E316",
+            "/organisations/2/parent_id",
+            id="subcommittee-under-party-organisation",
+        ),
+        pytest.param(
             lambda d: d["meta"].update(reporting_division="370481000000"),
             "SQK-E315",
             "/communities/0/division_code",

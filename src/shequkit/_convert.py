@@ -46,9 +46,21 @@ _JSON_TYPE_NAMES: Final = {
 }
 
 
+# How a wrong value is named to users: JSON's words, not Python's.
+_JSON_NAMES_OF_VALUES: Final = {
+    str: "string",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "array",
+    dict: "object",
+    type(None): "null",
+}
+
+
 def _wrong_type(value: Any, expected: type) -> WireTypeError:
     zh, en = _JSON_TYPE_NAMES.get(expected, (expected.__name__, expected.__name__))
-    got = type(value).__name__
+    got = _JSON_NAMES_OF_VALUES.get(type(value), type(value).__name__)
     return WireTypeError(
         f"类型错误:应为{zh},实际为 {got}",
         f"wrong type: expected {en}, got {got}",

@@ -95,7 +95,7 @@ class InputNotFoundError(InputError, FileNotFoundError):
 
 
 class EncodingError(InputError):
-    """Text input is not in UTF-8, UTF-8 with BOM or GB18030 (or the encoding asked for)."""
+    """Text is not in the format's encoding (JSON: UTF-8; CSV: UTF-8, UTF-8 BOM, GB18030)."""
 
     default_code = "SQK-F102"
 

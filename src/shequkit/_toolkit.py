@@ -27,7 +27,11 @@ from shequkit.formats._registry import codec_for, codec_named
 
 __all__ = ["DEFAULT_PLUGINS", "FormatInfo", "Toolkit", "default_toolkit"]
 
-DEFAULT_PLUGINS: Final = ("shequkit.formats._plugin", "shequkit.formats._csv")
+DEFAULT_PLUGINS: Final = (
+    "shequkit.formats._plugin",
+    "shequkit.formats._csv",
+    "shequkit.formats._xlsx",
+)
 """Modules registered in every toolkit: shequkit's own behaviour, through the public hooks."""
 
 

@@ -36,7 +36,8 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def _stderr() -> Console:
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: never hard-wrap report lines (it would split Chinese words when piped).
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _stdout() -> Console:
@@ -95,7 +96,7 @@ def cli() -> None:
     """
 
 
-@cli.command("validate")
+@cli.command("validate", short_help="Validate a file; exit 0 valid, 1 invalid, 2 unreadable.")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "format_", help="Input format when the extension does not tell.")
 @click.option("--encoding", help="Text encoding override (default: UTF-8, BOM allowed).")
@@ -159,7 +160,7 @@ def _print_report(report: Report, *, lang: str, show_sensitive: bool) -> None:
         console.print(line, style=style, markup=False)
 
 
-@cli.command("convert")
+@cli.command("convert", short_help="Convert between formats, validating on the way.")
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("target", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", help="Source format (default: from the extension).")
@@ -186,7 +187,7 @@ def convert_command(
     )
 
 
-@cli.command("sample")
+@cli.command("sample", short_help="Write a realistic, deterministic, valid sample dataset.")
 @click.option(
     "--communities",
     "-n",
@@ -233,7 +234,7 @@ def _write_sample(spec: SampleSpec, output: Path, format_: str | None) -> int:
         return write_records(output, sample_metadata(spec), counted(), format=format_)
 
 
-@cli.command("schema")
+@cli.command("schema", short_help="Print or write the JSON Schemas of the document.")
 @click.option(
     "--output-dir",
     "-o",
@@ -255,7 +256,7 @@ def schema_command(output_dir: Path | None) -> None:
         _stderr().print(f"已写入 wrote {path}", markup=False)
 
 
-@cli.command("formats")
+@cli.command("formats", short_help="List the file formats and the plugins providing them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @_handle_errors
 def formats_command(as_json: bool) -> None:
@@ -266,19 +267,30 @@ def formats_command(as_json: bool) -> None:
 
         click.echo(json.dumps([attrs.asdict(info) for info in infos], ensure_ascii=False, indent=2))
         return
-    table = Table("format", "plugin", "media type", "extensions", "read", "write", "stream")
-    for info in infos:
-        table.add_row(
+    headers = ("format", "plugin", "media type", "extensions", "read", "write", "stream")
+    rows = [
+        (
             info.name,
             info.plugin,
             info.media_type,
-            " ".join(info.extensions),
+            " ".join(info.extensions) or "-",
             *("yes" if flag else "no" for flag in (info.reads, info.writes, info.streams)),
         )
-    _stdout().print(table)
+        for info in infos
+    ]
+    console = _stdout()
+    if not console.is_terminal:
+        # Piped: tab-separated, never truncated, easy to cut/awk.
+        for row in (headers, *rows):
+            click.echo("\t".join(row))
+        return
+    table = Table(*headers)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
 
 
-@cli.command("demo")
+@cli.command("demo", short_help="Run the main job: sample, validate, convert, summary.")
 @click.option(
     "--out",
     "out_dir",
@@ -287,8 +299,20 @@ def formats_command(as_json: bool) -> None:
     show_default=True,
     help="Directory for the outputs.",
 )
-@click.option("--communities", "-n", type=click.IntRange(min=1), default=200, show_default=True)
-@click.option("--province", default="32", show_default=True)
+@click.option(
+    "--communities",
+    "-n",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Number of communities in the sample.",
+)
+@click.option(
+    "--province",
+    default="32",
+    show_default=True,
+    help="Two-digit province code (32 Jiangsu, 37 Shandong, 42 Hubei, ...).",
+)
 @_handle_errors
 def demo_command(out_dir: Path, communities: int, province: str) -> None:
     """Run the main job on embedded defaults: sample → validate → convert → summary."""

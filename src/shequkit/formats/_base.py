@@ -57,8 +57,9 @@ class ReadOptions:
     """Options and safety limits for readers.
 
     ``max_file_bytes`` bounds whole-document formats that must be read at once
-    (JSON); ``max_line_bytes`` bounds one line or field of streaming formats;
-    ``max_depth`` bounds JSON nesting.
+    (JSON); ``max_line_bytes`` bounds one line or field of streaming formats.
+    ``encoding`` overrides detection in text formats (JSON is UTF-8 by
+    definition; CSV detects UTF-8, UTF-8 with BOM and GB18030).
     """
 
     encoding: str | None = None

@@ -72,6 +72,7 @@ RECORD_KINDS: Final[tuple[RecordKind, ...]] = (
     RecordKind("designation", "designations", Designation, "荣誉称号"),
     RecordKind("indicator", "indicators", IndicatorValue, "指标值"),
 )
+"""Every record kind, in document order (the order of collections in a document)."""
 
 _BY_NAME = {kind.name: kind for kind in RECORD_KINDS}
 _BY_COLLECTION = {kind.collection: kind for kind in RECORD_KINDS}

@@ -3,7 +3,7 @@
 Records are frozen, slotted attrs classes with keyword-only fields. They hold
 data and single-field invariants only; cross-record rules (references, codes
 under their parents, totals) live in :mod:`shequkit.validate`, and
-serialisation lives in :mod:`shequkit.convert`.
+serialisation lives in the converters of ``shequkit._convert``.
 
 Every record except :class:`Division` has a stable ``id`` (unique within its
 kind) and most belong to a community through ``community_id``.

@@ -15,7 +15,7 @@ from typing import Any, Final
 import attrs
 
 from shequkit._masking import mask_resident_id
-from shequkit.codes import DivisionCode, DivisionLevel, VillageKind
+from shequkit.codes import DivisionCode, DivisionLevel, OrganisationType, VillageKind
 from shequkit.model import (
     Community,
     Division,
@@ -56,6 +56,17 @@ _REFERENCES: Final[dict[str, tuple[_Reference, ...]]] = {
 }
 
 
+# Sub-committees of the residents' committee (居委会下属委员会, seeds 000 and 003).
+_SUBCOMMITTEES: Final = frozenset(
+    {
+        OrganisationType.MEDIATION_COMMITTEE,
+        OrganisationType.PUBLIC_SECURITY_COMMITTEE,
+        OrganisationType.PUBLIC_HEALTH_COMMITTEE,
+        OrganisationType.OTHER_SUBCOMMITTEE,
+    }
+)
+
+
 @attrs.frozen
 class _Pending:
     path: str
@@ -91,6 +102,8 @@ class SemanticChecks:
         self._community_households: dict[str, int] = {}
         self._community_codes: list[tuple[str, DivisionCode, str]] = []
         self._grid_households: dict[str, int] = {}
+        self._organisation_types: dict[str, OrganisationType] = {}
+        self._subcommittees: list[tuple[str, str, str]] = []
 
     # -- feeding ---------------------------------------------------------------
 
@@ -187,6 +200,11 @@ class SemanticChecks:
         return iter(())
 
     def _check_organisation(self, organisation: Organisation, path: str) -> Iterator[Issue]:
+        self._organisation_types[organisation.id] = organisation.type
+        if organisation.type in _SUBCOMMITTEES and organisation.parent_id is not None:
+            self._subcommittees.append(
+                (f"{path}/parent_id", organisation.id, organisation.parent_id)
+            )
         if organisation.uscc is not None:
             self._unique(
                 "统一社会信用代码", "USCC", organisation.uscc, f"{path}/uscc", organisation.id
@@ -284,6 +302,12 @@ class SemanticChecks:
             if expected is not None and total != expected:
                 path = f"{self._community_paths[community_id]}/households"
                 self._issue("SQK-E304", path, community_id, total=total, expected=expected)
+        for path, record_id, parent_id in self._subcommittees:
+            parent_type = self._organisation_types.get(parent_id)
+            if parent_type is not None and parent_type is not OrganisationType.RESIDENTS_COMMITTEE:
+                self._issue(
+                    "SQK-E316", path, record_id, value=parent_id, parent_type=parent_type.value
+                )
         # Metadata may arrive after the records (JSONL), so this waits for the end.
         division = self.reporting_division
         for path, code, community_id in self._community_codes:
