@@ -91,8 +91,11 @@ class SemanticChecks:
     ) -> None:
         self._emit = emit
         self.reporting_division = reporting_division
-        # kind name -> id -> (path, community id)
-        self._ids: dict[str, dict[str, tuple[str, str | None]]] = {}
+        # kind name -> id -> (index within the kind, community id). Kept small:
+        # this index is what a streaming validation holds per record.
+        self._ids: dict[str, dict[str, tuple[int, str | None]]] = {}
+        self._communities: dict[str, tuple[int, str | None]] = self._ids.setdefault("community", {})
+        self._interned: dict[str, str] = {}
         # (label of the code, code) -> path of first occurrence
         self._codes: dict[tuple[str, str], str] = {}
         self._divisions: set[str] = set()
@@ -115,7 +118,10 @@ class SemanticChecks:
             return
         record_id: str = record.id
         community = getattr(record, "community_id", None)
-        self._add_id(kind.name, record_id, path, community if kind.name != "community" else None)
+        if community is not None:
+            # Thousands of records name the same community: keep one string.
+            community = self._interned.setdefault(community, community)
+        self._add_id(kind, record_id, index, community if kind.name != "community" else None)
         if community is not None and kind.name != "community":
             self._refer(path, record_id, "community_id", community, "community", None)
         for reference in _REFERENCES.get(kind.name, ()):
@@ -144,9 +150,7 @@ class SemanticChecks:
             return
         community = data.get("community_id")
         ids = self._ids.setdefault(kind.name, {})
-        ids.setdefault(
-            key, (f"/{kind.collection}/{index}", community if type(community) is str else None)
-        )
+        ids.setdefault(key, (index, community if type(community) is str else None))
 
     # -- per-record checks -------------------------------------------------------
 
@@ -241,13 +245,15 @@ class SemanticChecks:
 
     # -- indices ------------------------------------------------------------------
 
-    def _add_id(self, kind: str, record_id: str, path: str, community: str | None) -> None:
-        ids = self._ids.setdefault(kind, {})
+    def _add_id(self, kind: RecordKind, record_id: str, index: int, community: str | None) -> None:
+        ids = self._ids.setdefault(kind.name, {})
         first = ids.get(record_id)
         if first is not None:
-            self._issue("SQK-E302", f"{path}/id", record_id, value=record_id, first=first[0])
+            path = f"/{kind.collection}/{index}/id"
+            first_path = f"/{kind.collection}/{first[0]}"
+            self._issue("SQK-E302", path, record_id, value=record_id, first=first_path)
             return
-        ids[record_id] = (path, community)
+        ids[record_id] = (index, community)
 
     def _unique(
         self,
@@ -286,6 +292,18 @@ class SemanticChecks:
         target: str,
         community: str | None,
     ) -> None:
+        # Resolve now when everything the check needs has been seen (parents
+        # come first in canonical files); otherwise wait for the end of input.
+        found = self._ids.get(target, {}).get(value)
+        if found is not None:
+            other = found[1]
+            communities = self._communities
+            if community is None or other is None:
+                return
+            if community in communities and other in communities:
+                if other != community:
+                    self._crossing(f"{path}/{field}", record_id, field, value, target, other)
+                return
         self._pending.append(
             _Pending(f"{path}/{field}", record_id, field, value, target, community)
         )
@@ -335,21 +353,27 @@ class SemanticChecks:
             )
             return
         other = found[1]
-        communities = self._ids.get("community", {})
+        communities = self._communities
         # A dangling community_id is reported once; do not echo it as crossings.
         if pending.community in communities and other in communities and other != pending.community:
-            target = kind_by_name(pending.target)
-            label_zh = target.label_zh if target else pending.target
-            self._issue(
-                "SQK-E313",
-                pending.path,
-                pending.record_id,
-                field=pending.field,
-                target_zh=label_zh,
-                target_en=pending.target,
-                value=pending.value,
-                other=other,
+            self._crossing(
+                pending.path, pending.record_id, pending.field, pending.value, pending.target, other
             )
+
+    def _crossing(
+        self, path: str, record_id: str | None, field: str, value: str, target: str, other: str
+    ) -> None:
+        kind = kind_by_name(target)
+        self._issue(
+            "SQK-E313",
+            path,
+            record_id,
+            field=field,
+            target_zh=kind.label_zh if kind else target,
+            target_en=target,
+            value=value,
+            other=other,
+        )
 
     def _dangling(
         self, path: str, record_id: str | None, field: str, value: str, target: str
