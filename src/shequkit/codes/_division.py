@@ -6,6 +6,7 @@ import re
 from typing import Final, Self
 
 from shequkit._exceptions import CodeError
+from shequkit.codes._base import OfficialCode
 from shequkit.codes._enums import DivisionLevel, TownshipKind, VillageKind
 
 __all__ = ["DivisionCode"]
@@ -34,7 +35,7 @@ _VALID: Final = re.compile(
 _PREFIX_LENGTHS: Final = frozenset(level.prefix_length for level in DivisionLevel)
 
 
-class DivisionCode(str):
+class DivisionCode(OfficialCode):
     """A 12-digit statistical division code (统计用区划代码), e.g. ``320102001001``.
 
     Layout: province 2 (省), city 2 (地), county 2 (县), township 3 (乡镇街道),
@@ -56,11 +57,6 @@ class DivisionCode(str):
         if isinstance(value, str) and _VALID.fullmatch(value) is not None:
             return value if type(value) is cls else super().__new__(cls, value)
         raise _invalid(value)
-
-    @classmethod
-    def parse(cls, value: str) -> Self:
-        """Parse and validate ``value``; the same as calling the class."""
-        return cls(value)
 
     @classmethod
     def from_prefix(cls, prefix: str) -> Self:

@@ -7,6 +7,7 @@ from typing import Final, Self
 
 from shequkit._exceptions import CodeError
 from shequkit._masking import mask_name, mask_text
+from shequkit.codes._base import SensitiveCode
 
 __all__ = ["PersonName"]
 
@@ -15,7 +16,7 @@ MAX_LENGTH: Final = 64
 _FORBIDDEN: Final = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\d]")
 
 
-class PersonName(str):
+class PersonName(SensitiveCode):
     """A person's name (姓名), Chinese or not; personal data.
 
     Stored with surrounding whitespace removed. Chinese numerals such as ``三``
@@ -61,14 +62,6 @@ class PersonName(str):
                 value=masked,
             )
         return super().__new__(cls, name)
-
-    @classmethod
-    def parse(cls, value: str) -> Self:
-        """Validate ``value``; the same as calling the class."""
-        return cls(value)
-
-    def __repr__(self) -> str:
-        return f"PersonName({self.masked!r})"
 
     @property
     def masked(self) -> str:

@@ -7,6 +7,7 @@ from typing import Final, Self
 
 from shequkit._exceptions import CodeError
 from shequkit._masking import mask_phone
+from shequkit.codes._base import SensitiveCode
 from shequkit.codes._labelled import LabelledEnum
 
 __all__ = ["PhoneKind", "PhoneNumber"]
@@ -32,7 +33,7 @@ _SERVICE: Final = re.compile(r"[48]00[0-9]{7}")
 _AREA_CODE: Final = re.compile(r"010|02[0-9]|0[3-9][0-9]{2}")
 
 
-class PhoneNumber(str):
+class PhoneNumber(SensitiveCode):
     """A phone number (联系电话) in normalised form; personal data.
 
     Accepted input and the stored form:
@@ -77,14 +78,6 @@ class PhoneNumber(str):
                 value=masked,
             )
         return super().__new__(cls, normalised)
-
-    @classmethod
-    def parse(cls, value: str) -> Self:
-        """Parse, validate and normalise ``value``; the same as calling the class."""
-        return cls(value)
-
-    def __repr__(self) -> str:
-        return f"PhoneNumber({self.masked!r})"
 
     @property
     def masked(self) -> str:

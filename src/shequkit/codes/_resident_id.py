@@ -9,6 +9,7 @@ from typing import Final, Self
 
 from shequkit._exceptions import CodeError
 from shequkit._masking import mask_resident_id
+from shequkit.codes._base import SensitiveCode
 from shequkit.codes._enums import Gender, ResidentIDKind
 
 __all__ = ["ResidentID", "resident_id_check_char"]
@@ -53,7 +54,7 @@ def _error(code: str, zh: str, en: str, masked: str, **details: object) -> CodeE
     return CodeError(zh, en, code=code, value=masked, **details)
 
 
-class ResidentID(str):
+class ResidentID(SensitiveCode):
     """An 18-character identity number (公民身份号码), always personal data.
 
     Layout (GB 11643-1999): address code 6 (地址码), birth date 8 (出生日期码,
@@ -128,14 +129,6 @@ class ResidentID(str):
                 masked,
             )
         return super().__new__(cls, number)
-
-    @classmethod
-    def parse(cls, value: str) -> Self:
-        """Parse and validate ``value``; the same as calling the class."""
-        return cls(value)
-
-    def __repr__(self) -> str:
-        return f"ResidentID({self.masked!r})"
 
     @property
     def masked(self) -> str:

@@ -7,6 +7,7 @@ import re
 from typing import Final, Self
 
 from shequkit._exceptions import CodeError
+from shequkit.codes._base import OfficialCode
 
 __all__ = ["USCC", "uscc_check_char"]
 
@@ -46,7 +47,7 @@ def _check_char(body: str) -> str:
     return ALPHABET[(31 - total % 31) % 31]
 
 
-class USCC(str):
+class USCC(OfficialCode):
     """A unified social credit code (统一社会信用代码), e.g. ``51320102MJ1234567X``.
 
     18 characters: registration department (登记管理部门) 1, organisation type
@@ -94,11 +95,6 @@ class USCC(str):
                 expected=expected,
             )
         return super().__new__(cls, code)
-
-    @classmethod
-    def parse(cls, value: str) -> Self:
-        """Parse and validate ``value``; the same as calling the class."""
-        return cls(value)
 
     def __repr__(self) -> str:
         return f"USCC({str(self)!r})"
