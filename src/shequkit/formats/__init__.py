@@ -8,12 +8,30 @@ from shequkit.formats._base import (
 )
 from shequkit.formats._json import JsonCodec
 from shequkit.formats._jsonl import JsonlCodec
+from shequkit.formats._return_workbook import (
+    Derived,
+    Field,
+    ReturnColumn,
+    ReturnSheet,
+    ReturnWorkbookCodec,
+    Tally,
+    present,
+    tally_key,
+)
 
 __all__ = [
     "SUPPORTED_SCHEMA_VERSIONS",
     "Codec",
+    "Derived",
+    "Field",
     "JsonCodec",
     "JsonlCodec",
     "RawRecord",
     "ReadOptions",
+    "ReturnColumn",
+    "ReturnSheet",
+    "ReturnWorkbookCodec",
+    "Tally",
+    "present",
+    "tally_key",
 ]
