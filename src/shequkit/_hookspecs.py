@@ -18,11 +18,13 @@ concatenates the answers of all plugins in registration order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pluggy
 
-from shequkit.formats._base import Codec
+if TYPE_CHECKING:
+    # Only for annotations: formats import this module to mark their hooks.
+    from shequkit.formats._base import Codec
 
 __all__ = [
     "PROJECT_NAME",

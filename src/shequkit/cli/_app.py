@@ -181,7 +181,7 @@ def convert_command(
             progress=progress,
         )
     _stderr().print(
-        f"已写入 wrote {target.name}: {report.records} 条记录 records, "
+        f"已写入 wrote {target.name}: 转换了 converted {report.records} 条记录 records, "
         f"{report.warning_count} 个警告 warnings",
         markup=False,
     )
