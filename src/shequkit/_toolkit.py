@@ -31,6 +31,7 @@ DEFAULT_PLUGINS: Final = (
     "shequkit.formats._plugin",
     "shequkit.formats._csv",
     "shequkit.formats._xlsx",
+    "shequkit.formats._xml",
 )
 """Modules registered in every toolkit: shequkit's own behaviour, through the public hooks."""
 
