@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
-__all__ = ["OfficialCode", "SensitiveCode"]
+from shequkit._exceptions import CodeError
+
+__all__ = ["OfficialCode", "SensitiveCode", "not_text"]
+
+
+def not_text(value: Any, what_zh: str, what_en: str, code: str) -> CodeError:
+    """The error for a code given as something other than text (names the type, not the value)."""
+    got = type(value).__name__
+    return CodeError(
+        f"{what_zh}应为文本,实际为 {got}",
+        f"{what_en} must be a string, got {got}",
+        code=code,
+        value=f"<{got}>",
+    )
 
 
 class OfficialCode(str):

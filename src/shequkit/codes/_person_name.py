@@ -7,7 +7,7 @@ from typing import Final, Self
 
 from shequkit._exceptions import CodeError
 from shequkit._masking import mask_name, mask_text
-from shequkit.codes._base import SensitiveCode
+from shequkit.codes._base import SensitiveCode, not_text
 
 __all__ = ["PersonName"]
 
@@ -35,13 +35,7 @@ class PersonName(SensitiveCode):
         if type(value) is cls:
             return value
         if not isinstance(value, str):
-            got = type(value).__name__
-            raise CodeError(
-                f"姓名应为文本,实际为 {got}",
-                f"a name must be a string, got {got}",
-                code="SQK-E241",
-                value=got,
-            )
+            raise not_text(value, "姓名", "a name", "SQK-E241")
         name = value.strip()
         if not name:
             raise CodeError("姓名为空", "the name is empty", code="SQK-E241", value="")

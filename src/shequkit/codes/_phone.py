@@ -7,7 +7,7 @@ from typing import Final, Self
 
 from shequkit._exceptions import CodeError
 from shequkit._masking import mask_phone
-from shequkit.codes._base import SensitiveCode
+from shequkit.codes._base import SensitiveCode, not_text
 from shequkit.codes._labelled import LabelledEnum
 
 __all__ = ["PhoneKind", "PhoneNumber"]
@@ -60,13 +60,7 @@ class PhoneNumber(SensitiveCode):
         if type(value) is cls:
             return value
         if not isinstance(value, str):
-            got = type(value).__name__
-            raise CodeError(
-                f"电话号码应为文本,实际为 {got}",
-                f"a phone number must be a string, got {got}",
-                code="SQK-E231",
-                value=got,
-            )
+            raise not_text(value, "电话号码", "a phone number", "SQK-E231")
         normalised = _normalise(value.strip())
         if normalised is None:
             masked = mask_phone(value)

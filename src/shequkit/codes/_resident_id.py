@@ -9,7 +9,7 @@ from typing import Final, Self
 
 from shequkit._exceptions import CodeError
 from shequkit._masking import mask_resident_id
-from shequkit.codes._base import SensitiveCode
+from shequkit.codes._base import SensitiveCode, not_text
 from shequkit.codes._enums import Gender, ResidentIDKind
 
 __all__ = ["ResidentID", "resident_id_check_char"]
@@ -85,13 +85,7 @@ class ResidentID(SensitiveCode):
         if type(value) is cls:
             return value
         if not isinstance(value, str):
-            got = type(value).__name__
-            raise CodeError(
-                f"身份号码应为文本,实际为 {got}",
-                f"an identity number must be a string, got {got}",
-                code="SQK-E221",
-                value=got,
-            )
+            raise not_text(value, "身份号码", "an identity number", "SQK-E221")
         number = value[:17] + "X" if len(value) == 18 and value[17] == "x" else value
         if _SHAPE.fullmatch(number) is None:
             masked = mask_resident_id(value)

@@ -7,7 +7,7 @@ import re
 from typing import Final, Self
 
 from shequkit._exceptions import CodeError
-from shequkit.codes._base import OfficialCode
+from shequkit.codes._base import OfficialCode, not_text
 
 __all__ = ["USCC", "uscc_check_char"]
 
@@ -69,13 +69,7 @@ class USCC(OfficialCode):
         if type(value) is cls:
             return value
         if not isinstance(value, str):
-            got = type(value).__name__
-            raise CodeError(
-                f"统一社会信用代码应为文本,实际为 {got}",
-                f"a unified social credit code must be a string, got {got}",
-                code="SQK-E211",
-                value=repr(value),
-            )
+            raise not_text(value, "统一社会信用代码", "a unified social credit code", "SQK-E211")
         code = value.upper()
         if _SHAPE.fullmatch(code) is None:
             raise CodeError(
