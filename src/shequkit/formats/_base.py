@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, ClassVar, Final, Protocol
+from typing import IO, Any, ClassVar, Final, Generic, Protocol, TypeVar
 
 import attrs
 
@@ -15,11 +17,13 @@ from shequkit._exceptions import (
     InputNotFoundError,
     MalformedInputError,
 )
-from shequkit.model import Metadata, Record
+from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind
 
 __all__ = [
+    "SPOOL_BYTES",
     "SUPPORTED_SCHEMA_VERSIONS",
     "Codec",
+    "KindSpools",
     "RawRecord",
     "ReadOptions",
     "decode_text",
@@ -153,3 +157,50 @@ def loads_json(text: str, *, where: str) -> Any:
             f"{where} is not valid JSON: {error}",
             where=where,
         ) from None
+
+
+_T = TypeVar("_T")
+
+SPOOL_BYTES: Final = 8 * 1024**2
+"""How much of one kind's records a writer keeps in memory before spilling to disk."""
+
+
+class KindSpools(Generic[_T]):
+    """Temporary storage per record kind, for writers whose files group records by kind.
+
+    Records reach a writer in any order (JSONL may interleave kinds), but
+    JSON, CSV, XLSX and XML files hold each kind together, in document order.
+    Each kind gets a spooled temporary file (memory first, disk past
+    :data:`SPOOL_BYTES`), wrapped by ``open_kind`` into whatever the writer
+    appends with; :meth:`in_order` hands them back in ``RECORD_KINDS`` order.
+    Files close with ``stack``.
+    """
+
+    def __init__(
+        self,
+        stack: contextlib.ExitStack,
+        open_kind: Callable[[RecordKind, IO[bytes]], _T],
+        *,
+        max_memory: int = SPOOL_BYTES,
+    ) -> None:
+        self._stack = stack
+        self._open_kind = open_kind
+        self._max_memory = max_memory
+        self._spools: dict[str, _T] = {}
+
+    def __getitem__(self, kind: RecordKind) -> _T:
+        """The storage of ``kind``, created on first use."""
+        spool = self._spools.get(kind.name)
+        if spool is None:
+            # Closed by the caller's ExitStack, which is the context manager here.
+            spooled = tempfile.SpooledTemporaryFile(self._max_memory)  # noqa: SIM115
+            file = self._stack.enter_context(spooled)
+            spool = self._spools[kind.name] = self._open_kind(kind, file)
+        return spool
+
+    def in_order(self) -> Iterator[tuple[RecordKind, _T]]:
+        """The kinds that received records, with their storage, in document order."""
+        for kind in RECORD_KINDS:
+            spool = self._spools.get(kind.name)
+            if spool is not None:
+                yield kind, spool

@@ -30,7 +30,15 @@ from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
 from shequkit._exceptions import HostileInputError, MalformedInputError, UsageError
 from shequkit._hookspecs import hookimpl
-from shequkit.formats._base import META, Codec, RawRecord, ReadOptions, open_input
+from shequkit.formats._base import (
+    META,
+    SPOOL_BYTES,
+    Codec,
+    KindSpools,
+    RawRecord,
+    ReadOptions,
+    open_input,
+)
 from shequkit.formats._csv_encoding import LineReader, open_guarded
 from shequkit.formats._tabular import Column, cell_to_wire, columns, find_column, wire_to_text
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
@@ -45,7 +53,6 @@ MAX_RATIO: Final = 200
 """Largest uncompressed-to-compressed ratio of a whole package (zip bombs exceed it)."""
 
 _RATIO_FLOOR: Final = 1024**2  # below this total nothing can do harm, whatever the ratio
-_SPOOL_BYTES: Final = 8 * 1024**2
 _META_NAMES: Final = ("meta.csv", "元数据.csv")
 _META_HEADER: Final = ("项目", "内容")
 _META_LABELS: Final = frozenset({"项目", "key", "item"})  # the header row's first cell
@@ -140,26 +147,22 @@ class CsvCodec:
             )
         count = 0
         with contextlib.ExitStack() as stack:
-            tables: dict[str, _TableWriter] = {}
+            tables = KindSpools(stack, self._open_table)
             for record in records:
-                kind = kind_of(record)
-                table = tables.get(kind.collection)
-                if table is None:
-                    spool = stack.enter_context(tempfile.SpooledTemporaryFile(_SPOOL_BYTES))
-                    table = _TableWriter(spool, self.encoding, f"{kind.collection}.csv")
-                    table.header(kind.cls)
-                    tables[kind.collection] = table
-                table.record(json_converter.unstructure(record))
+                tables[kind_of(record)].record(json_converter.unstructure(record))
                 count += 1
-            meta_spool = stack.enter_context(tempfile.SpooledTemporaryFile(_SPOOL_BYTES))
+            meta_spool = stack.enter_context(tempfile.SpooledTemporaryFile(SPOOL_BYTES))
             _write_meta(_TableWriter(meta_spool, self.encoding, _META_NAMES[0]), meta)
             with atomic_write(path) as out, zipfile.ZipFile(out, "w") as archive:
                 _store(archive, _META_NAMES[0], meta_spool)
-                for kind in RECORD_KINDS:
-                    table = tables.get(kind.collection)
-                    if table is not None:
-                        _store(archive, f"{kind.collection}.csv", table.spool)
+                for kind, table in tables.in_order():
+                    _store(archive, f"{kind.collection}.csv", table.spool)
         return count
+
+    def _open_table(self, kind: RecordKind, spool: IO[bytes]) -> _TableWriter:
+        table = _TableWriter(spool, self.encoding, f"{kind.collection}.csv")
+        table.header(kind.cls)
+        return table
 
     def _read_package(
         self, stream: IO[bytes], where: str, options: ReadOptions

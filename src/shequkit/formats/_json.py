@@ -5,27 +5,25 @@ from __future__ import annotations
 import contextlib
 import json
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar, Final
+from typing import IO, Any, ClassVar
 
 from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
 from shequkit._exceptions import HostileInputError, MalformedInputError
 from shequkit.formats._base import (
     META,
+    KindSpools,
     RawRecord,
     ReadOptions,
     decode_text,
     loads_json,
     open_input,
 )
-from shequkit.model import RECORD_KINDS, Metadata, Record, kind_by_collection, kind_of
+from shequkit.model import Metadata, Record, kind_by_collection, kind_of
 
 __all__ = ["JsonCodec"]
-
-_SPOOL_BYTES: Final = 8 * 1024**2
 
 
 class JsonCodec:
@@ -64,24 +62,17 @@ class JsonCodec:
         """Write a canonical document atomically; return the number of records."""
         count = 0
         with contextlib.ExitStack() as stack:
-            spools: dict[str, IO[bytes]] = {}
+            spools: KindSpools[IO[bytes]] = KindSpools(stack, lambda kind, file: file)
             for record in records:
-                kind = kind_of(record)
-                spool = spools.get(kind.collection)
-                if spool is None:
-                    spool = stack.enter_context(tempfile.SpooledTemporaryFile(_SPOOL_BYTES))
-                    spools[kind.collection] = spool
-                else:
+                spool = spools[kind_of(record)]
+                if spool.tell():
                     spool.write(b",\n")
                 spool.write(b"  " + _dumps(json_converter.unstructure(record)))
                 count += 1
             with atomic_write(path) as out:
                 out.write(b'{"schema_version": ' + _dumps(meta.schema_version))
                 out.write(b',\n"meta": ' + _dumps(_meta_body(meta)))
-                for kind in RECORD_KINDS:
-                    spool = spools.get(kind.collection)
-                    if spool is None:
-                        continue
+                for kind, spool in spools.in_order():
                     out.write(f',\n"{kind.collection}": [\n'.encode())
                     spool.seek(0)
                     shutil.copyfileobj(spool, out)

@@ -40,7 +40,7 @@ from shequkit._exceptions import (
     UsageError,
 )
 from shequkit._hookspecs import hookimpl
-from shequkit.formats._base import META, Codec, RawRecord, ReadOptions
+from shequkit.formats._base import META, Codec, KindSpools, RawRecord, ReadOptions
 from shequkit.formats._tabular import LIST_SEPARATOR, Column, cell_to_wire, columns, find_column
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
@@ -180,13 +180,10 @@ class XlsxCodec:
         xlsxwriter = _require("xlsxwriter")
         count = 0
         with contextlib.ExitStack() as stack:
-            spools: dict[str, _Spool] = {}
+            spools = KindSpools(stack, lambda kind, file: _Spool(file), max_memory=_SPOOL_BYTES)
             for record in records:
                 kind = kind_of(record)
-                spool = spools.get(kind.name)
-                if spool is None:
-                    file = stack.enter_context(tempfile.SpooledTemporaryFile(_SPOOL_BYTES))
-                    spool = spools[kind.name] = _Spool(file)
+                spool = spools[kind]
                 wire = json_converter.unstructure(record)
                 _check_storable(wire, f"/{kind.collection}/{spool.count}")
                 spool.add(wire)
@@ -204,9 +201,8 @@ class XlsxCodec:
                 try:
                     writer = _WorkbookWriter(workbook)
                     writer.write_meta(meta_wire)
-                    for kind in RECORD_KINDS:
-                        if kind.name in spools:
-                            writer.write_kind(kind, spools[kind.name])
+                    for kind, spool in spools.in_order():
+                        writer.write_kind(kind, spool)
                     writer.finish()
                     workbook.close()
                 except BaseException:

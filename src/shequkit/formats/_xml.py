@@ -31,7 +31,6 @@ import codecs
 import contextlib
 import re
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -50,7 +49,7 @@ from shequkit._exceptions import (
     UsageError,
 )
 from shequkit._hookspecs import hookimpl
-from shequkit.formats._base import META, Codec, RawRecord, ReadOptions, open_input
+from shequkit.formats._base import META, Codec, KindSpools, RawRecord, ReadOptions, open_input
 from shequkit.formats._tabular import Column, cell_to_wire, columns
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
@@ -69,7 +68,6 @@ NOT_XML_CODE: Final = "SQK-U110"
 """Code of the :class:`UsageError` raised for text XML 1.0 cannot hold."""
 
 _VERSION: Final = "schema_version"
-_SPOOL_BYTES: Final = 8 * 1024**2
 _PROLOG_CHUNK: Final = 4096
 # Attributes of these namespaces are XML machinery (xsi:noNamespaceSchemaLocation,
 # xml:lang), not data; they are allowed on the root and ignored (never fetched).
@@ -223,33 +221,27 @@ class XmlCodec:
         """
         count = 0
         with contextlib.ExitStack() as spools_stack:
-            spools: dict[str, IO[bytes]] = {}
             with contextlib.ExitStack() as writers_stack:
-                writers: dict[str, Any] = {}
+                # The xmlfile writers close (writing </collection>) before the copy below.
+
+                def open_collection(kind: RecordKind, spool: IO[bytes]) -> tuple[IO[bytes], Any]:
+                    writer = writers_stack.enter_context(etree.xmlfile(spool, encoding="utf-8"))
+                    writers_stack.enter_context(writer.element(kind.collection))
+                    return spool, writer
+
+                spools = KindSpools(spools_stack, open_collection)
                 for record in records:
                     kind = kind_of(record)
-                    writer = writers.get(kind.name)
-                    if writer is None:
-                        spool = spools_stack.enter_context(
-                            tempfile.SpooledTemporaryFile(_SPOOL_BYTES)
-                        )
-                        spools[kind.name] = spool
-                        writer = writers_stack.enter_context(etree.xmlfile(spool, encoding="utf-8"))
-                        writers_stack.enter_context(writer.element(kind.collection))
-                        writers[kind.name] = writer
-                    writer.write("\n    ", _record_element(kind, record))
+                    spools[kind][1].write("\n    ", _record_element(kind, record))
                     count += 1
-                for writer in writers.values():
+                for _kind, (_spool, writer) in spools.in_order():
                     writer.write("\n  ")
             with atomic_write(path) as out:
                 version = _xml_text(meta.schema_version, "meta", _VERSION)
                 out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
                 out.write(f"<{ROOT} {_VERSION}={quoteattr(version)}>\n  ".encode())
                 out.write(etree.tostring(_meta_element(meta), encoding="utf-8"))
-                for kind in RECORD_KINDS:
-                    collection = spools.get(kind.name)
-                    if collection is None:
-                        continue
+                for _kind, (collection, _writer) in spools.in_order():
                     out.write(b"\n  ")
                     collection.seek(0)
                     shutil.copyfileobj(collection, out)
