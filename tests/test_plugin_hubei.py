@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
-import attrs
-import openpyxl
-import pytest
-
-import shequkit
+from return_workbook_contract import ReturnWorkbookContract
 from shequkit.codes import DesignationKind, EquipmentType, FacilityType
 from shequkit.model import Dataset
 
@@ -48,7 +41,6 @@ FIELDS = [
     "service_space_m2",
     "green_coverage_pct",
 ]
-HEADER_ROW = 4  # title, meta row, group row, then the leaf headers
 ROOMS = {
     FacilityType.COMMITTEE_OFFICE,
     FacilityType.POLICE_ROOM,
@@ -108,119 +100,13 @@ INDICATORS = {
 }
 
 
-@pytest.fixture(scope="module")
-def sample() -> Dataset:
-    return shequkit.generate_sample(shequkit.SampleSpec(communities=12, seed=4, province=PROVINCE))
-
-
-@pytest.fixture(scope="module")
-def workbook(sample: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp(PLUGIN) / "return.xlsx"
-    assert shequkit.dump(sample, path, format=FORMAT) == len(sample.communities)
-    return path
-
-
-def _rows(path: Path) -> list[tuple[Any, ...]]:
-    return list(openpyxl.load_workbook(path)[SHEET].iter_rows(values_only=True))
-
-
-def test_plugin_is_found_through_its_entry_point() -> None:
-    infos = {info.name: info for info in shequkit.Toolkit().formats()}
-
-    assert infos[FORMAT].plugin == PLUGIN
-    assert infos[FORMAT].reads
-    assert infos[FORMAT].writes
-    assert infos[FORMAT].extensions == ()
-
-
-def test_layout_title_meta_row_and_headers(sample: Dataset, workbook: Path) -> None:
-    rows = _rows(workbook)
-
-    assert rows[0][0] == TITLE
-    meta = rows[1]
-    assert meta[0] == "填报单位:"
-    assert meta[1] == sample.meta.reporting_unit
-    assert meta[2] == "统计期:"
-    assert meta[3] == sample.meta.period
-    assert meta[4] == "填表日期:"
-    assert [cell for cell in rows[HEADER_ROW - 1] if cell is not None] == HEADERS
-    data = rows[HEADER_ROW : HEADER_ROW + len(sample.communities)]
-    assert [row[0] for row in data] == [c.id for c in sample.communities]
-    assert rows[HEADER_ROW + len(sample.communities)][0] is None
-    assert any(row[0] == "说明:" for row in rows[HEADER_ROW:])
-
-
-def test_derived_counts_equal_independent_counts(sample: Dataset, workbook: Path) -> None:
-    rows = _rows(workbook)
-    positions = {header: HEADERS.index(header) for header in INDICATORS}
-    for community, row in zip(sample.communities, rows[HEADER_ROW:], strict=False):
-        expected = expected_counts(sample, community.id)
-        assert {header: row[position] for header, position in positions.items()} == expected
-
-
-def test_reading_back_validates_and_round_trips_community_fields(
-    sample: Dataset, workbook: Path
-) -> None:
-    report = shequkit.validate(workbook, format=FORMAT)
-    assert report.issues == []
-
-    back = shequkit.load(workbook, format=FORMAT)
-    assert back.meta.reporting_unit == sample.meta.reporting_unit
-    assert back.meta.period == sample.meta.period
-    assert len(back.communities) == len(sample.communities)
-    for original, read in zip(sample.communities, back.communities, strict=True):
-        for name in FIELDS:
-            assert getattr(read, name) == getattr(original, name), name
-    values = {(v.subject, v.indicator): v.value for v in back.indicators}
-    for community in sample.communities:
-        for header, count in expected_counts(sample, community.id).items():
-            assert values[(community.id, INDICATORS[header])] == count
-    assert len(values) == len(INDICATORS) * len(sample.communities)
-
-
-def test_formula_like_name_is_stored_as_text(sample: Dataset, tmp_path: Path) -> None:
-    first = attrs.evolve(sample.communities[0], name='=HYPERLINK("http://x")')
-    dataset = attrs.evolve(sample, communities=(first, *sample.communities[1:]))
-    path = tmp_path / "formula.xlsx"
-    shequkit.dump(dataset, path, format=FORMAT)
-
-    cell = openpyxl.load_workbook(path)[SHEET].cell(HEADER_ROW + 1, HEADERS.index("社区名称") + 1)
-    assert cell.data_type == "s"
-    assert cell.quotePrefix
-    assert cell.value == first.name
-    assert shequkit.load(path, format=FORMAT).communities[0].name == first.name
-
-
-def test_text_in_a_numeric_column_is_reported_with_sheet_row_and_column(
-    workbook: Path, tmp_path: Path
-) -> None:
-    book = openpyxl.load_workbook(workbook)
-    column = HEADERS.index("户数(户)") + 1
-    book[SHEET].cell(HEADER_ROW + 2, column, "很多")
-    path = tmp_path / "bad.xlsx"
-    book.save(path)
-
-    report = shequkit.validate(path, format=FORMAT)
-    issues = [issue for issue in report.issues if issue.code == "SQK-E102"]
-    assert len(issues) == 1, report.issues
-    assert issues[0].path == "/communities/1/households"
-    location = issues[0].location or ""
-    assert f"sheet {SHEET}" in location
-    assert f"row {HEADER_ROW + 2}" in location
-    assert f"column {openpyxl.utils.get_column_letter(column)}" in location
-
-
-def test_a_workbook_of_another_layout_is_refused(sample: Dataset, tmp_path: Path) -> None:
-    path = tmp_path / "core.xlsx"
-    shequkit.dump(sample, path)  # the core XLSX layout: no return header
-
-    with pytest.raises(shequkit.MalformedInputError, match=TITLE):
-        shequkit.load(path, format=FORMAT)
-
-
-def test_the_example_workbook_of_the_docs_validates() -> None:
-    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / f"{PLUGIN}-return.xlsx"
-
-    report = shequkit.validate(example, format=FORMAT)
-    assert report.issues == []
-    assert len(shequkit.load(example, format=FORMAT).communities) == 5
+class TestHubeiReturn(ReturnWorkbookContract):
+    FORMAT = FORMAT
+    PLUGIN = PLUGIN
+    PROVINCE = PROVINCE
+    TITLE = TITLE
+    SHEET = SHEET
+    HEADERS = HEADERS
+    FIELDS = FIELDS
+    INDICATORS = INDICATORS
+    expected_counts = staticmethod(expected_counts)
