@@ -33,7 +33,6 @@ from typing import Any, ClassVar, Final
 
 import attrs
 
-from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
 from shequkit._exceptions import MalformedInputError
 from shequkit.codes import LabelledEnum
@@ -43,11 +42,12 @@ from shequkit.formats._xlsx import (
     _FORMULA_LEADS,
     _SPOOL_BYTES,
     XlsxCodec,
-    _abandon,
     _check_storable,
     _column_letter,
     _display_width,
     _is_empty,
+    _meta_wire,
+    _new_workbook,
     _plain_text,
     _require,
     _sheet_rows,
@@ -240,25 +240,14 @@ class ReturnWorkbookCodec:
                 # Records of communities not in the stream have no row to count into.
                 if community_id in tallies:
                     _count(tallies[community_id], record)
-            meta_wire = {"schema_version": meta.schema_version, **json_converter.unstructure(meta)}
-            _check_storable(meta_wire, "/meta")
-            scratch = stack.enter_context(
-                tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent)
-            )
-            with atomic_write(path) as out:
-                options = {"constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False}
-                workbook = xlsxwriter.Workbook(out, options)
-                try:
-                    properties: dict[str, Any] = {"title": self.spec.title}
-                    if meta.prepared_at is not None:
-                        # Dated by the return, not the clock: the same data gives the same file.
-                        properties["created"] = meta.prepared_at
-                    workbook.set_properties(properties)
-                    self._write_sheet(workbook, meta_wire, spool, tallies)
-                    workbook.close()
-                except BaseException:
-                    _abandon(workbook)
-                    raise
+            meta_wire = _meta_wire(meta)
+            with _new_workbook(xlsxwriter, path) as workbook:
+                properties: dict[str, Any] = {"title": self.spec.title}
+                if meta.prepared_at is not None:
+                    # Dated by the return, not the clock: the same data gives the same file.
+                    properties["created"] = meta.prepared_at
+                workbook.set_properties(properties)
+                self._write_sheet(workbook, meta_wire, spool, tallies)
         return spool.count
 
     def _write_sheet(

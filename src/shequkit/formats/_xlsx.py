@@ -188,26 +188,13 @@ class XlsxCodec:
                 _check_storable(wire, f"/{kind.collection}/{spool.count}")
                 spool.add(wire)
                 count += 1
-            meta_wire = {"schema_version": meta.schema_version, **json_converter.unstructure(meta)}
-            _check_storable(meta_wire, "/meta")
-            # xlsxwriter's constant-memory row files go next to the target, not to a
-            # /tmp that may be RAM; the directory is removed however writing ends.
-            scratch = stack.enter_context(
-                tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent)
-            )
-            with atomic_write(path) as out:
-                options = {"constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False}
-                workbook = xlsxwriter.Workbook(out, options)
-                try:
-                    writer = _WorkbookWriter(workbook)
-                    writer.write_meta(meta_wire)
-                    for kind, spool in spools.in_order():
-                        writer.write_kind(kind, spool)
-                    writer.finish()
-                    workbook.close()
-                except BaseException:
-                    _abandon(workbook)
-                    raise
+            meta_wire = _meta_wire(meta)
+            with _new_workbook(xlsxwriter, path) as workbook:
+                writer = _WorkbookWriter(workbook)
+                writer.write_meta(meta_wire)
+                for kind, spool in spools.in_order():
+                    writer.write_kind(kind, spool)
+                writer.finish()
         return count
 
     def _inspect(self, path: Path) -> None:
@@ -510,6 +497,35 @@ class _Spool:
     def replay(self) -> Iterator[dict[str, Any]]:
         self.file.seek(0)
         return (json.loads(line) for line in self.file)
+
+
+def _meta_wire(meta: Metadata) -> dict[str, Any]:
+    """The metadata as wire values, schema version included, checked storable in a cell."""
+    wire = {"schema_version": meta.schema_version, **json_converter.unstructure(meta)}
+    _check_storable(wire, "/meta")
+    return wire
+
+
+@contextlib.contextmanager
+def _new_workbook(xlsxwriter: Any, path: Path) -> Iterator[Any]:
+    """A constant-memory xlsxwriter workbook written atomically to ``path``, closed on success.
+
+    On any exception the half-written workbook is abandoned and ``path`` is untouched.
+    """
+    # xlsxwriter's constant-memory row files go next to the target, not to a
+    # /tmp that may be RAM; the directory is removed however writing ends.
+    with (
+        tempfile.TemporaryDirectory(prefix=f".{path.name}.", dir=path.parent) as scratch,
+        atomic_write(path) as out,
+    ):
+        options = {"constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False}
+        workbook = xlsxwriter.Workbook(out, options)
+        try:
+            yield workbook
+            workbook.close()
+        except BaseException:
+            _abandon(workbook)
+            raise
 
 
 def _abandon(workbook: Any) -> None:
