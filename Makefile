@@ -2,6 +2,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
+PLUGINS := $(wildcard plugins/shequkit-*)
 
 .PHONY: demo test lint typecheck unit docs schemas clean
 
@@ -9,14 +10,13 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+# The demo runs the whole chain: provincial workbooks and rule packs, sync with the sandbox.
+$(VENV)/.installed-base: pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[xlsx,sync]' $(addprefix -e ,$(PLUGINS))
 	touch $@
 
-PLUGINS := $(wildcard plugins/shequkit-*)
-
 $(VENV)/.installed-dev: pyproject.toml $(wildcard plugins/*/pyproject.toml) | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[xlsx,test,docs]' $(addprefix -e ,$(PLUGINS))
+	$(BIN)/python -m pip install --quiet -e '.[xlsx,sync,test,docs]' $(addprefix -e ,$(PLUGINS))
 	touch $@ $(VENV)/.installed-base
 
 ## demo: set up .venv and run the main job on embedded defaults

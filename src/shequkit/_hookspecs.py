@@ -25,12 +25,12 @@ import pluggy
 if TYPE_CHECKING:
     # Only for annotations: formats import this module to mark their hooks.
     from shequkit.formats._base import Codec
+    from shequkit.standards._rules import RulePack
 
 __all__ = [
     "PROJECT_NAME",
     "Endpoint",
     "ReportWriter",
-    "RulePack",
     "hookimpl",
     "hookspec",
     "shequkit_endpoints",
@@ -45,21 +45,6 @@ PROJECT_NAME = "shequkit"
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 """Marker for hook implementations: decorate ``shequkit_formats`` etc. in a plugin."""
-
-
-@runtime_checkable
-class RulePack(Protocol):
-    """A named, versioned set of standards rules (the standards engine defines the rules)."""
-
-    @property
-    def name(self) -> str:
-        """Unique name, used as ``--rules NAME``."""
-        ...
-
-    @property
-    def version(self) -> str:
-        """Version of the pack."""
-        ...
 
 
 @runtime_checkable
@@ -104,8 +89,11 @@ def shequkit_formats() -> Sequence[Codec]:  # type: ignore[empty-body]
 def shequkit_standards() -> Sequence[RulePack]:  # type: ignore[empty-body]
     """Return the rule packs (standards) this plugin provides.
 
+    Each is a :class:`shequkit.standards.RulePack`: named, versioned rules for
+    one community and share targets for divisions, each citing its source.
     Called once when a toolkit is created; rule packs are then looked up by
-    name (``--rules jiangsu-2008``). Provincial plugins ship their packs here.
+    name (``--rules jiangsu-2008``). Provincial plugins ship their packs here;
+    the national pack comes through this same hook.
     """
 
 

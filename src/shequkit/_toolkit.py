@@ -14,16 +14,19 @@ import importlib
 import importlib.metadata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import pluggy
 
 from shequkit import _hookspecs
 from shequkit._exceptions import PluginError
-from shequkit._hookspecs import PROJECT_NAME, Endpoint, ReportWriter, RulePack
+from shequkit._hookspecs import PROJECT_NAME, Endpoint, ReportWriter
 from shequkit.formats._base import Codec, RawRecord, ReadOptions
 from shequkit.formats._registry import codec_for, codec_named
+
+if TYPE_CHECKING:
+    from shequkit.standards._rules import RulePack
 
 __all__ = ["DEFAULT_PLUGINS", "FormatInfo", "Toolkit", "default_toolkit"]
 
@@ -32,6 +35,7 @@ DEFAULT_PLUGINS: Final = (
     "shequkit.formats._csv",
     "shequkit.formats._xlsx",
     "shequkit.formats._xml",
+    "shequkit.standards._plugin",
 )
 """Modules registered in every toolkit: shequkit's own behaviour, through the public hooks."""
 

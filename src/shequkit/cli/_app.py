@@ -10,7 +10,7 @@ import contextlib
 import functools
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -106,6 +106,11 @@ def cli() -> None:
 )
 @click.option("--max-issues", type=click.IntRange(min=1), help="List at most N issues.")
 @click.option(
+    "--rules",
+    metavar="PACK",
+    help="Add the standards layer: check every community against this rule pack.",
+)
+@click.option(
     "--lang",
     type=click.Choice(["zh", "en", "both"]),
     default="both",
@@ -125,13 +130,23 @@ def validate_command(
     as_json: bool,
     junit: Path | None,
     max_issues: int | None,
+    rules: str | None,
     lang: str,
     show_sensitive: bool,
 ) -> None:
-    """Validate FILE; exit 0 when valid, 1 when the data has errors, 2 when unreadable."""
+    """Validate FILE; exit 0 when valid, 1 when the data has errors, 2 when unreadable.
+
+    With --rules PACK, communities that do not meet a required rule of the pack
+    are errors (SQK-E401), so the exit code tells whether the standard is met.
+    """
     with _progress("校验 validating") as progress:
         report = validate(
-            file, format=format_, encoding=encoding, max_issues=max_issues, progress=progress
+            file,
+            format=format_,
+            encoding=encoding,
+            max_issues=max_issues,
+            progress=progress,
+            rules=rules,
         )
     if junit is not None:
         from shequkit._atomic import atomic_write
@@ -278,9 +293,13 @@ def formats_command(as_json: bool) -> None:
         )
         for info in infos
     ]
+    print_table(headers, rows)
+
+
+def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    """A rich table on a terminal; tab-separated lines when piped (never truncated, easy to cut)."""
     console = _stdout()
     if not console.is_terminal:
-        # Piped: tab-separated, never truncated, easy to cut/awk.
         for row in (headers, *rows):
             click.echo("\t".join(row))
         return

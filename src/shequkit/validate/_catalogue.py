@@ -58,7 +58,7 @@ class IssueType:
         return self.template_zh.format(**facts), self.template_en.format(**facts)
 
 
-_S, _M = Layer.STRUCTURAL, Layer.SEMANTIC
+_S, _M, _R = Layer.STRUCTURAL, Layer.SEMANTIC, Layer.STANDARDS
 _E, _W = Severity.ERROR, Severity.WARNING
 _DETAIL = ("{detail_zh}", "{detail_en}")
 
@@ -168,6 +168,27 @@ _ENTRIES: Final = [
               "区划代码 {code} 不在填报单位辖区 {division} 内",
               "division code {code} is outside the reporting division {division}",
               'meta.reporting_division "320102000000" and a community coded 370481...'),
+    # -- standards (rule packs; `validate --rules PACK`) ---------------------
+    IssueType("SQK-E401", _E, _R, "未达到标准要求", "standard requirement not met",
+              "社区“{name}”未达到[{rule}]{title_zh}:实际 {actual},要求 {expected}(依据 {source})",
+              "community {name!r} does not meet [{rule}] {title_en}: found {actual},"
+              " required {expected} (source {source})",
+              "jiangsu-2008 and a community with 12 service items (≥ 15 required)"),
+    IssueType("SQK-W402", _W, _R, "未达到建议目标", "recommended target not met",
+              "社区“{name}”未达到[{rule}]{title_zh}:实际 {actual},要求 {expected}(依据 {source})",
+              "community {name!r} does not meet [{rule}] {title_en}: found {actual},"
+              " recommended {expected} (source {source})",
+              "a rule of severity warning that a community fails"),
+    IssueType("SQK-W403", _W, _R, "缺少判断标准所需的数据", "data needed by a rule is missing",
+              "社区“{name}”缺少判断[{rule}]{title_zh}所需的数据",
+              "community {name!r} lacks the data needed for [{rule}] {title_en}",
+              "jiangsu-2008 and a community without satisfaction_pct"),
+    IssueType("SQK-W404", _W, _R, "辖区未达到比例目标", "division misses a share target",
+              "{scope_zh} {unit}:[{rule}]{title_zh} 实际 {actual},要求 {expected},"
+              "还差 {needed} 个社区",
+              "{scope_en} {unit}: [{rule}] {title_en} is {actual}, required {expected};"
+              " {needed} more communities needed",
+              "a county where 4 of 10 communities meet a standard whose target is 60%"),
 ]
 # fmt: on
 
@@ -194,6 +215,8 @@ EXCEPTION_CODES: Final[dict[str, tuple[str, str]]] = {
     "SQK-P102": ("PluginError", "two plugins provide the same name"),
     "SQK-P103": ("PluginError", "the same plugin was registered twice"),
     "SQK-P104": ("PluginError", "two formats claim the same file extension"),
+    "SQK-P105": ("PluginError", "a rule of a rule pack failed while checking a community"),
+    "SQK-U120": ("UsageError", "no rule pack of that name is installed (`shequkit standards`)"),
     "SQK-U100": ("UsageError", "shequkit was used in an unsupported way"),
     "SQK-U101": ("UsageError", "sample: unknown province code"),
     "SQK-U102": ("UsageError", "sample: community count out of range"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from shequkit._toolkit import Toolkit, default_toolkit
 from shequkit.formats import SUPPORTED_SCHEMA_VERSIONS, RawRecord, ReadOptions
@@ -16,7 +16,10 @@ from shequkit.validate._report import Issue, Report
 from shequkit.validate._semantic import SemanticChecks
 from shequkit.validate._structural import structure_record
 
-__all__ = ["Source", "Validator", "validate"]
+if TYPE_CHECKING:
+    from shequkit.standards._rules import RulePack
+
+__all__ = ["Source", "Validator", "check_source", "validate"]
 
 Source = Dataset | Mapping[str, Any] | str | os.PathLike[str]
 """What :func:`validate` accepts: a dataset, a parsed canonical document, or a file path."""
@@ -138,6 +141,7 @@ def validate(
     max_issues: int | None = None,
     progress: Callable[[int], None] | None = None,
     toolkit: Toolkit | None = None,
+    rules: RulePack | str | None = None,
 ) -> Report:
     """Validate a dataset, a parsed document or a file, and return a :class:`Report`.
 
@@ -153,16 +157,63 @@ def validate(
         max_issues: keep at most this many issues (all are still counted).
         progress: called with the number of records checked so far, every
             thousand records and at the end.
-        toolkit: whose formats to read with; the default toolkit otherwise.
+        toolkit: whose formats (and rule packs) to use; the default toolkit otherwise.
+        rules: a rule pack, or the name of an installed one, to add the
+            standards layer: every community is evaluated against the pack and
+            each requirement it does not meet becomes an issue (``SQK-E401`` ...).
+            See :func:`shequkit.standards.evaluate` for the full evaluation.
 
     Raises:
         InputError: the file cannot be read at all (missing, not JSON, wrong
             encoding, hostile); see the issue-code catalogue for the codes.
+        UsageError: ``SQK-U120`` when no rule pack is called ``rules``.
+    """
+    if rules is not None:
+        # The standards layer builds on this one; imported here to keep the layers one-way.
+        from shequkit.standards._evaluate import evaluate
+
+        evaluation = evaluate(
+            source,
+            rules,
+            format=format,
+            encoding=encoding,
+            max_issues=max_issues,
+            progress=progress,
+            toolkit=toolkit,
+        )
+        return evaluation.report
+    return check_source(
+        source,
+        format=format,
+        encoding=encoding,
+        max_issues=max_issues,
+        progress=progress,
+        toolkit=toolkit,
+    ).finish()
+
+
+def check_source(
+    source: Source,
+    *,
+    format: str | None = None,
+    encoding: str | None = None,
+    max_issues: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    toolkit: Toolkit | None = None,
+    sink: Callable[[Record], None] | None = None,
+) -> Validator:
+    """Feed every record of ``source`` through a :class:`Validator` (not yet finished).
+
+    ``sink`` receives each structurally valid record, so a caller (the
+    standards evaluation) reads and validates a file in one pass.
     """
     if isinstance(source, Dataset):
         validator = Validator(source="<dataset>", max_issues=max_issues)
         validator.feed_dataset(source)
-        return validator.finish()
+        if sink is not None:
+            for _, member in source.records():
+                sink(member)
+        return validator
     if isinstance(source, Mapping):
         raws: Iterable[RawRecord] = iter_document(dict(source), where="<document>")
         name = "<document>"
@@ -173,9 +224,11 @@ def validate(
         name = path.name
     validator = Validator(source=name, max_issues=max_issues)
     for raw in raws:
-        validator.feed(raw)
+        record = validator.feed(raw)
+        if record is not None and sink is not None:
+            sink(record)
         if progress is not None and validator.report.records % _PROGRESS_EVERY == 0:
             progress(validator.report.records)
     if progress is not None:
         progress(validator.report.records)
-    return validator.finish()
+    return validator

@@ -1,0 +1,81 @@
+"""Standards: rule packs from policy documents, evaluation of communities, rollups.
+
+A :class:`RulePack` holds :class:`Rule` objects (one requirement a community
+must meet, citing the sentence it comes from) and :class:`Target` objects (a
+share of communities a street, county or city must reach). :func:`evaluate`
+checks every community of a dataset and rolls the results up by division level;
+``shequkit.validate(..., rules=PACK)`` adds the same findings to a validation
+report as the standards layer.
+
+Packs come from plugins through the ``shequkit_standards`` hook; the national
+pack ships with shequkit, the provincial ones with the provincial plugins.
+"""
+
+from shequkit.standards._declarative import (
+    Metric,
+    at_least,
+    at_most,
+    between,
+    community_field,
+    count_of,
+    covers_all,
+    is_true,
+    one_per,
+    requires,
+    total_of,
+)
+from shequkit.standards._evaluate import (
+    CommunityResult,
+    Evaluation,
+    TargetResult,
+    UnitRollup,
+    evaluate,
+    evaluate_views,
+    resolve_pack,
+)
+from shequkit.standards._rules import (
+    ROLLUP_SCOPES,
+    Citation,
+    Finding,
+    Grade,
+    Grading,
+    Outcome,
+    Rule,
+    RulePack,
+    Scope,
+    Target,
+)
+from shequkit.standards._view import CommunityGrouper, CommunityView
+
+__all__ = [
+    "ROLLUP_SCOPES",
+    "Citation",
+    "CommunityGrouper",
+    "CommunityResult",
+    "CommunityView",
+    "Evaluation",
+    "Finding",
+    "Grade",
+    "Grading",
+    "Metric",
+    "Outcome",
+    "Rule",
+    "RulePack",
+    "Scope",
+    "Target",
+    "TargetResult",
+    "UnitRollup",
+    "at_least",
+    "at_most",
+    "between",
+    "community_field",
+    "count_of",
+    "covers_all",
+    "evaluate",
+    "evaluate_views",
+    "is_true",
+    "one_per",
+    "requires",
+    "resolve_pack",
+    "total_of",
+]
