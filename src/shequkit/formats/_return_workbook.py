@@ -206,6 +206,8 @@ class ReturnWorkbookCodec:
 
     name: ClassVar[str]
     spec: ClassVar[ReturnSheet]
+    province: ClassVar[str | None] = None
+    """Two-digit code of the province whose authorities ask for this return."""
     media_type: ClassVar[str] = XlsxCodec.media_type
     extensions: ClassVar[tuple[str, ...]] = ()
     streams: ClassVar[bool] = True

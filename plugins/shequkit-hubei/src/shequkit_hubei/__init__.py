@@ -149,6 +149,7 @@ class HubeiReturnCodec(ReturnWorkbookCodec):
     """Reads and writes the Hubei return (``hubei-return``); see :data:`SPEC`."""
 
     name: ClassVar[str] = "hubei-return"
+    province: ClassVar[str | None] = "42"
     spec: ClassVar[ReturnSheet] = SPEC
 
 

@@ -106,6 +106,7 @@ class JiangsuReturnCodec(ReturnWorkbookCodec):
     """Reads and writes the Jiangsu return (``jiangsu-return``); see :data:`SPEC`."""
 
     name: ClassVar[str] = "jiangsu-return"
+    province: ClassVar[str | None] = "32"
     spec: ClassVar[ReturnSheet] = SPEC
 
 

@@ -202,6 +202,7 @@ class ShandongReturnCodec(ReturnWorkbookCodec):
     """Reads and writes the Shandong return (``shandong-return``); see :data:`SPEC`."""
 
     name: ClassVar[str] = "shandong-return"
+    province: ClassVar[str | None] = "37"
     spec: ClassVar[ReturnSheet] = SPEC
 
 
