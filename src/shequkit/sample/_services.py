@@ -186,6 +186,11 @@ _CATEGORIES: Final = tuple(ServiceCategory)
 _NATIONAL: Final = tuple(
     position for position, category in enumerate(_CATEGORIES) if category.is_national_function
 )
+_SHANDONG: Final = tuple(
+    _CATEGORIES.index(category)
+    for category in (_S.EMPLOYMENT, _S.SOCIAL_SECURITY, _S.ELDERLY_CARE, _S.MIGRANT_SERVICES)
+)
+"""Service types seed 002 (part six) asks every Shandong community to offer."""
 _GROUP_ORDER: Final = {group: position for position, group in enumerate(TargetGroup)}
 
 
@@ -241,6 +246,8 @@ def build_services(sample: Sample, profile: Profile) -> list[Service]:
     national = list(_NATIONAL)
     rng.shuffle(national)
     del national[len(national) - pick(rng.random, (0, 0, 1, 1, 2)) :]
+    if sample.layout.province.code == "37":
+        national.extend(_SHANDONG)  # picked first: seed 002's own service types
     chosen: list[tuple[int, str]] = []
     used: set[str] = set()
     while len(chosen) < count:

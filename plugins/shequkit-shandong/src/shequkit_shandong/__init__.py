@@ -6,6 +6,8 @@ One row per community with the indicators of seed 002 (Tengzhou 加强和改进�
 labour-security station with 1–2 full-time staff, office and service space of
 300/400/500 m² by case, the eight items of office equipment, free / low-cost /
 paid services, and allowances paid 5:2:3 by city, county-level city and street.
+
+The same seed is the ``shandong-tengzhou`` rule pack (:data:`SHANDONG_TENGZHOU`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,17 @@ from shequkit.formats import (
     present,
     tally_key,
 )
+from shequkit.standards import RulePack
+from shequkit_shandong._standards import SHANDONG_TENGZHOU
 
-__all__ = ["EQUIPMENT", "SPEC", "ShandongReturnCodec", "shequkit_formats"]
+__all__ = [
+    "EQUIPMENT",
+    "SHANDONG_TENGZHOU",
+    "SPEC",
+    "ShandongReturnCodec",
+    "shequkit_formats",
+    "shequkit_standards",
+]
 
 EQUIPMENT: Final = (
     EquipmentType.COMPUTER,
@@ -210,3 +221,9 @@ class ShandongReturnCodec(ReturnWorkbookCodec):
 def shequkit_formats() -> Sequence[Codec]:
     """The Shandong return workbook."""
     return [ShandongReturnCodec()]
+
+
+@shequkit.hookimpl
+def shequkit_standards() -> Sequence[RulePack]:
+    """The ``shandong-tengzhou`` rule pack (seed 002)."""
+    return [SHANDONG_TENGZHOU]
