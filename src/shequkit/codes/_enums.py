@@ -326,6 +326,7 @@ class EquipmentType(LabelledEnum):
     TELEVISION = "电视机"
     DVD_PLAYER = "DVD机"
     FITNESS_EQUIPMENT = "健身器材"
+    INFORMATION_NETWORK = "计算机信息网络"
     OTHER = "其他"
 
 

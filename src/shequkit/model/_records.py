@@ -122,10 +122,16 @@ class Community:
     satisfaction_pct: float | None = percentage("居民满意率")
     mediation_rate_pct: float | None = percentage("民事调解率")
     mediation_success_pct: float | None = percentage("调解成功率")
+    work_failure_petitions: int | None = non_negative(
+        "因工作不到位造成的上访", unit="次", default=None
+    )
+    repeated_petitions: int | None = non_negative("经常性上访", unit="起", default=None)
+    mass_petitions: int | None = non_negative("群体性集访", unit="次", default=None)
     cultural_activities_per_year: int | None = non_negative(
         "年度文化活动次数", unit="次", default=None
     )
     open_affairs: bool | None = field("实行居务公开", default=None)
+    regulations_posted: int | None = non_negative("上墙职责制度数", unit="种", default=None)
     grid_management: bool | None = field("实行网格化管理", default=None)
     one_stop_service: bool | None = field("一站式服务", default=None)
     direct_election: bool | None = field("居委会直选", default=None)

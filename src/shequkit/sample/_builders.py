@@ -180,8 +180,28 @@ def build_community(sample: Sample, profile: Profile) -> list[Community]:
             assessment_score=scores[1],
             peer_score=scores[2],
             representatives_score=scores[3],
+            regulations_posted=_regulations(rng, sample, "open_affairs" in misses),
+            work_failure_petitions=_petitions(rng, sample, 0.06 if profile.lagging else 0.01),
+            repeated_petitions=_petitions(rng, sample, 0.04 if profile.lagging else 0.005),
+            mass_petitions=_petitions(rng, sample, 0.01 if profile.lagging else 0.0),
         )
     ]
+
+
+def _regulations(rng: random.Random, sample: Sample, missed: bool) -> int | None:
+    """Huangpi's 24 duty regulations on the wall (seed 004); a few are missing where
+    affairs are not open. Hubei only."""
+    if not sample.hubei:
+        return None
+    return between(rng.random, 16, 23) if missed else 24
+
+
+def _petitions(rng: random.Random, sample: Sample, share: float) -> int | None:
+    """A petition count of the year (seed 001 allows none): one in a few communities,
+    mostly lagging ones. Jiangsu only."""
+    if sample.layout.province.code != "32":
+        return None
+    return 1 if rng.random() < share else 0
 
 
 def _score(value: float) -> float:

@@ -101,6 +101,7 @@ _EXTRAS: Final = (
     (FacilityType.CHARITY_SUPERMARKET, 0.2),
     (FacilityType.ELDERLY_DAY_CARE, 0.35),
 )
+_JIANGSU_ROOMS: Final = {FacilityType.TALK_ROOM: FacilityType.HEART_TO_HEART_ROOM}
 
 _SPACE_CASES: Final = tuple(SPACE_FLOORS)
 _SPACE_CASE_WEIGHTS: Final = (40, 30, 15, 15)
@@ -179,6 +180,7 @@ class Sample:
         self.year = year
         self.layout = Layout(province, seed, communities)
         self.key = mix(seed, int(province), 11)
+        self.hubei = province == "42"  # seed 004's street-type kit, titles and regulations
 
     def rng(self, index: int, kind: str | None = None) -> random.Random:
         """The generator of community ``index`` (string seeds hash the same in every process)."""
@@ -219,12 +221,19 @@ class Sample:
         if "service_space" in misses:
             space = floor - 20 - 140 * draw()
         else:
-            space = floor + rng.triangular(0, 500, 100)
+            # At least the case's floor (seed 002) and mostly 30 m² per 100 households,
+            # the 14th Five-Year plan's figure (Jiangsu: 85% of communities met it in 2020).
+            space = max(floor, households * rng.triangular(0.24, 0.5, 0.34))
         sources = _SPACE_SOURCES[space_case]
         space_source = sources[int(draw() * len(sources))]
         grids = _grid_count(draw, households, "grid_size" in misses)
         committee = _committee_size(draw, households, "committee" in misses)
         facilities = _facilities(draw, "kit" in misses)
+        if self.layout.province.code == "32":  # seed 001 calls the talk room 谈心室
+            facilities = tuple(_JIANGSU_ROOMS.get(kind, kind) for kind in facilities)
+        if self.hubei and kind is CommunityType.STREET and "kit" not in misses:
+            # Seed 004: a street-type community also has a sanitation station (环卫站).
+            facilities = (*facilities, FacilityType.SANITATION_STATION)
         organisations = _organisations(draw, kind)
         has_station = FacilityType.EMPLOYMENT_STATION in facilities
         return Profile(

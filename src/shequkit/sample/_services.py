@@ -12,6 +12,7 @@ import bisect
 import datetime
 import itertools
 import operator
+import random
 from decimal import Decimal
 from typing import Final
 
@@ -19,6 +20,7 @@ import attrs
 
 from shequkit.codes import (
     ChargingMode,
+    CommunityType,
     DesignationKind,
     DivisionLevel,
     EquipmentType,
@@ -61,6 +63,7 @@ _INDOOR: Final = {
     _F.ELDERLY_SCHOOL: 0.7,
     _F.PARTY_MEMBERS_CENTRE: 0.6,
     _F.TALK_ROOM: 0.3,
+    _F.HEART_TO_HEART_ROOM: 0.3,
     _F.CHARITY_SUPERMARKET: 0.5,
     _F.ELDERLY_DAY_CARE: 1.5,
 }
@@ -89,6 +92,8 @@ def build_facilities(sample: Sample, profile: Profile) -> list[Facility]:
             area = share * _INDOOR[kind] / weights
         elif kind is _F.HEALTH_STATION:
             area = rng.uniform(80, 300)  # run by the health bureau, in its own premises
+        elif kind is _F.SANITATION_STATION:
+            area = rng.uniform(20, 60)  # seed 004: street-type communities, own premises
         else:
             area, source, floor = rng.uniform(150, 1200), None, None  # outdoor
         if source is not None and rng.random() < 0.15:
@@ -331,6 +336,18 @@ def build_equipment(sample: Sample, profile: Profile) -> list[Equipment]:
                 facility_id=facility,
             )
         )
+    street = profile.type is CommunityType.STREET
+    if sample.hubei and street and "four_machines" not in profile.misses:
+        # Seed 004: a street-type community has a community-service computer network.
+        rows.append(
+            Equipment(
+                id=f"{profile.id}-e{len(rows) + 1:02d}",
+                community_id=profile.id,
+                type=_E.INFORMATION_NETWORK,
+                quantity=1,
+                facility_id=profile.facility_id(_F.SERVICE_STATION),
+            )
+        )
     return rows
 
 
@@ -412,11 +429,9 @@ _DESIGNATIONS: Final[dict[str, tuple[tuple[DesignationKind, tuple[HonourLevel, .
         (_D.STAR_RATED, (_H.CITY,)),
         (_D.CIVILISED, (_H.CITY,)),
     ),
-    "42": (
-        (_D.GRADED, (_H.CITY,)),
+    "42": (  # and the graded / 883 standards, see _hubei_standards
         (_D.CIVILISED, (_H.CITY, _H.CITY, _H.PROVINCIAL)),
         (_D.SAFE, (_H.COUNTY, _H.CITY)),
-        (_D.ACTION_PLAN_883, (_H.CITY,)),
     ),
 }
 _DEFAULT_DESIGNATIONS: Final = (
@@ -427,18 +442,20 @@ _DEFAULT_DESIGNATIONS: Final = (
     (_D.SCIENCE_DEMONSTRATION, (_H.CITY,)),
 )
 _GRADES: Final = {
-    _D.GRADED: ("一级", "一级", "二级", "三级"),  # seed 004: 市一级社区
     _D.STAR_RATED: ("三星级", "四星级", "五星级"),
 }
 
 
 def build_designations(sample: Sample, profile: Profile) -> list[Designation]:
-    """Titles won in recent years; lagging communities rarely hold any."""
+    """Titles won in recent years; lagging communities rarely hold any.
+
+    In Hubei the graded-community standard and Wuhan's 883 plan are drawn at the
+    shares seed 004 reports (over 90% graded, most of them 市一级; the street-type
+    communities of the district seat reaching 883), the other titles as elsewhere.
+    """
     rng = sample.rng(profile.index, "designation")
     province = sample.layout.province.code
-    table = list(_DESIGNATIONS.get(province, _DEFAULT_DESIGNATIONS))
-    if profile.place.city_code != "4201":  # 883 行动计划 is Wuhan's (seed 004)
-        table = [row for row in table if row[0] is not _D.ACTION_PLAN_883]
+    table = _DESIGNATIONS.get(province, _DEFAULT_DESIGNATIONS)
     weights = (75, 25, 0, 0) if profile.lagging else (35, 35, 20, 10)
     count = rng.choices((0, 1, 2, 3), weights=weights)[0]
     picked = distinct(rng.random, len(table), min(count, len(table)))
@@ -457,4 +474,36 @@ def build_designations(sample: Sample, profile: Profile) -> list[Designation]:
                 grade=pick(rng.random, grades) if grades else None,
             )
         )
+    if sample.hubei:
+        for kind, grade in _hubei_standards(rng, profile):
+            rows.append(
+                Designation(
+                    id=f"{profile.id}-d{len(rows) + 1:02d}",
+                    community_id=profile.id,
+                    category=kind,
+                    level=_H.CITY,
+                    year=between(rng.random, min(first_year, sample.year), sample.year),
+                    grade=grade,
+                )
+            )
     return rows
+
+
+# (graded, 市一级 among the graded, 883 for a street-type community), by lagging or not.
+_HUBEI_SHARES: Final = {False: (0.95, 0.9, 0.8), True: (0.6, 0.4, 0.3)}
+
+
+def _hubei_standards(
+    rng: random.Random, profile: Profile
+) -> list[tuple[DesignationKind, str | None]]:
+    """The graded-community title (with its grade) and Wuhan's 883 standard (seed 004)."""
+    graded, first, plan = _HUBEI_SHARES[profile.lagging]
+    titles: list[tuple[DesignationKind, str | None]] = []
+    if rng.random() < graded:
+        grade = "一级" if rng.random() < first else pick(rng.random, ("二级", "三级"))
+        titles.append((_D.GRADED, grade))
+    if profile.type is not CommunityType.STREET:
+        plan = 0.1
+    if profile.place.city_code == "4201" and rng.random() < plan:  # 883 is Wuhan's plan
+        titles.append((_D.ACTION_PLAN_883, None))
+    return titles

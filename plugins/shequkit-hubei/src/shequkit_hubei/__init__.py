@@ -5,6 +5,8 @@ on community construction): the 五室四机三站两校一场所 kit every comm
 have, the office-space survey (建筑面积, how many reach 100 m²), the four
 community types, green coverage (城镇建成区绿化覆盖率 ≥35%) and the graded
 community (等级社区), 883 action plan and civilised community designations.
+
+The same seed is the ``hubei-huangpi`` rule pack (:data:`HUBEI_HUANGPI`).
 """
 
 from __future__ import annotations
@@ -24,8 +26,17 @@ from shequkit.formats import (
     present,
     tally_key,
 )
+from shequkit.standards import RulePack
+from shequkit_hubei._standards import HUBEI_HUANGPI
 
-__all__ = ["KIT", "SPEC", "HubeiReturnCodec", "shequkit_formats"]
+__all__ = [
+    "HUBEI_HUANGPI",
+    "KIT",
+    "SPEC",
+    "HubeiReturnCodec",
+    "shequkit_formats",
+    "shequkit_standards",
+]
 
 KIT: Final[dict[str, tuple[str, str, tuple[LabelledEnum, ...]]]] = {
     "五室": (
@@ -157,3 +168,9 @@ class HubeiReturnCodec(ReturnWorkbookCodec):
 def shequkit_formats() -> Sequence[Codec]:
     """The Hubei return workbook."""
     return [HubeiReturnCodec()]
+
+
+@shequkit.hookimpl
+def shequkit_standards() -> Sequence[RulePack]:
+    """The ``hubei-huangpi`` rule pack (seed 004)."""
+    return [HUBEI_HUANGPI]

@@ -5,6 +5,9 @@ One row per community with the harmonious-community indicators of seed 001
 cultural activities ≥10 a year, reading room ≥500 books, mediation ≥98% and
 success ≥90%, the eight volunteer team categories, grid management, and the
 classified evaluation (ABC classes × three levels, four-way scores).
+
+It also provides the ``jiangsu-2008`` rule pack (:data:`JIANGSU_2008`) that checks
+communities against those indicators; see ``docs/standards/jiangsu-2008.md``.
 """
 
 from __future__ import annotations
@@ -24,8 +27,10 @@ from shequkit.formats import (
     present,
     tally_key,
 )
+from shequkit.standards import RulePack
+from shequkit_jiangsu._standards import JIANGSU_2008
 
-__all__ = ["SPEC", "JiangsuReturnCodec", "shequkit_formats"]
+__all__ = ["JIANGSU_2008", "SPEC", "JiangsuReturnCodec", "shequkit_formats", "shequkit_standards"]
 
 
 def _volunteer_categories(tally: Tally) -> float:
@@ -114,3 +119,9 @@ class JiangsuReturnCodec(ReturnWorkbookCodec):
 def shequkit_formats() -> Sequence[Codec]:
     """The Jiangsu return workbook."""
     return [JiangsuReturnCodec()]
+
+
+@shequkit.hookimpl
+def shequkit_standards() -> Sequence[RulePack]:
+    """The ``jiangsu-2008`` rule pack (seed 001)."""
+    return [JIANGSU_2008]
