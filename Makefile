@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PLUGINS := $(wildcard plugins/shequkit-*)
 
-.PHONY: demo test lint typecheck unit docs schemas clean
+.PHONY: demo test lint typecheck unit docs schemas bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ unit: $(VENV)/.installed-dev
 
 docs: $(VENV)/.installed-dev
 	$(BIN)/mkdocs build --strict --site-dir site
+
+## bench: throughput against the peers; rewrites docs/performance.md (minutes, not in `make test`)
+bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install --quiet -e '.[xlsx,bench]'
+	$(BIN)/python -m benchmarks
 
 ## schemas: regenerate the checked-in JSON Schemas, the XSD and the issue-code page
 schemas: $(VENV)/.installed-dev

@@ -152,4 +152,24 @@ def test_demo_runs_the_main_job(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["demo", "--out", str(out), "--communities", "5"])
 
     assert result.exit_code == 0, result.output
-    assert shequkit.load(out / "sample.json") == shequkit.load(out / "sample.jsonl")
+    assert "一致 the two agree" in result.stdout
+    assert "jiangsu-2008" in result.stdout  # Jiangsu by default, evaluated with its own pack
+    sample = shequkit.load(out / "sample.json")
+    pulled = shequkit.load(out / "sync" / "pulled.json")
+    assert set(pulled.communities) == set(sample.communities)
+    assert len(pulled) == len(sample)
+    for name in ("jiangsu-return.xlsx", "report.xlsx", "report.html", "report.json"):
+        assert (out / name).stat().st_size > 0, name
+    evaluation = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    assert evaluation["summary"]["communities"] == len(sample.communities)
+
+
+def test_demo_runs_again_into_the_same_directory(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    first = runner.invoke(cli, ["demo", "--out", str(out), "-n", "3", "--province", "42"])
+    second = runner.invoke(cli, ["demo", "--out", str(out), "-n", "3", "--province", "42"])
+
+    assert first.exit_code == 0, first.output
+    assert second.exit_code == 0, second.output  # a fresh sandbox and fresh states each run
+    assert "hubei-huangpi" in second.stdout
+    assert (out / "hubei-return.xlsx").exists()

@@ -402,7 +402,7 @@ def test_text_in_a_number_column_is_reported_with_sheet_and_row(tmp_path: Path) 
     (issue,) = report.issues
     assert issue.code == "SQK-E102"
     assert issue.path == "/communities/0/households"
-    assert issue.location == "sheet 社区 row 2"
+    assert issue.location == "sheet 社区 row 2 column D (户数(户))"
 
 
 def test_row_numbers_are_those_excel_shows_despite_blank_rows_and_columns(tmp_path: Path) -> None:
@@ -425,7 +425,7 @@ def test_row_numbers_are_those_excel_shows_despite_blank_rows_and_columns(tmp_pa
     report = shequkit.validate(tmp_path / "offset.xlsx", toolkit=TOOLKIT)
 
     found = {(issue.code, issue.path, issue.location) for issue in report.issues}
-    assert ("SQK-E102", "/communities/1/households", "sheet 社区 row 6") in found
+    assert ("SQK-E102", "/communities/1/households", "sheet 社区 row 6 column E (户数)") in found
     assert ("SQK-E104", "/communities/1/column G", "sheet 社区 row 6") in found
 
 
@@ -581,7 +581,7 @@ def test_xml_entities_in_a_part_are_refused_not_expanded(tmp_path: Path) -> None
         for name, data in parts.items():
             archive.writestr(name, data)
 
-    assert _codes(path) == "SQK-F103"
+    assert _codes(path) == "SQK-F104"  # any DOCTYPE in a part is hostile (docs/security.md)
 
 
 def test_missing_file_is_sqk_f101(tmp_path: Path) -> None:

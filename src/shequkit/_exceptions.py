@@ -18,7 +18,17 @@ The hierarchy::
      ├── CodeError (ValueError)           SQK-E2..  an official code is invalid
      ├── FieldValueError (ValueError)     SQK-E1..  a field breaks its own invariant
      ├── PluginError                      SQK-P...  a plugin failed to load or conflicts
-     └── UsageError                       SQK-U...  the API or CLI was used wrongly
+     ├── UsageError                       SQK-U...  the API or CLI was used wrongly
+     └── SyncError                        SQK-S...  sync protocol (shequkit.sync._errors)
+          ├── CredentialsError            S001 credentials missing or unreadable
+          ├── BadRequestError (ValueError) S400
+          ├── AuthenticationError         S401 signature, S402 timestamp, S403 nonce
+          ├── ScopeError (PermissionError) S404 key not allowed for the division
+          ├── IdempotencyInFlightError    S409 / IdempotencyMismatchError S422
+          ├── PayloadTooLargeError        S413 / RateLimitedError S429
+          ├── ServerError                 S500, S503
+          ├── SyncProtocolError           S502 the answer is not the protocol
+          └── SyncConnectionError (ConnectionError)  S599 no answer after retries
 
 Subclasses also inherit a builtin where that helps generic handlers
 (``except ValueError`` still catches a bad code).

@@ -13,12 +13,14 @@ from pathlib import Path
 from shequkit._atomic import atomic_write
 from shequkit._jsonschema import write_schemas
 from shequkit._xsd import write_xsd
+from shequkit.sync._openapi import OPENAPI_NAME, write_openapi
 from shequkit.validate._catalogue import render_markdown
 
-__all__ = ["CLI_PAGE", "ISSUE_CODES_PAGE", "main", "refresh_cli_help"]
+__all__ = ["CLI_PAGE", "ISSUE_CODES_PAGE", "OPENAPI_FILE", "main", "refresh_cli_help"]
 
 ISSUE_CODES_PAGE = Path("docs/reference/issue-codes.md")
 CLI_PAGE = Path("docs/cli.md")
+OPENAPI_FILE = Path("schemas") / OPENAPI_NAME
 
 # A console block showing one help text: "```console\n$ shequkit CMD --help\n...```".
 _HELP_BLOCK = re.compile(r"(```console\n\$ shequkit ((?:[a-z-]+ )*)--help\n)(.*?)(```)", re.S)
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0]) if args else Path()
     written = [*write_schemas(root / "schemas"), write_xsd(root / "schemas")]
+    written.append(write_openapi(root / "schemas"))
     with atomic_write(root / ISSUE_CODES_PAGE) as stream:
         stream.write(render_markdown().encode("utf-8"))
     written.append(root / ISSUE_CODES_PAGE)

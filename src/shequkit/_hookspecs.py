@@ -17,7 +17,8 @@ concatenates the answers of all plugins in registration order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import pluggy
@@ -25,6 +26,7 @@ import pluggy
 if TYPE_CHECKING:
     # Only for annotations: formats import this module to mark their hooks.
     from shequkit.formats._base import Codec
+    from shequkit.standards._evaluate import Evaluation
     from shequkit.standards._rules import RulePack
 
 __all__ = [
@@ -49,17 +51,50 @@ hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 
 @runtime_checkable
 class Endpoint(Protocol):
-    """A civil-affairs system shequkit can sync with (base URL, auth scheme, field mapping)."""
+    """A civil-affairs system shequkit can sync with (base URL, auth scheme, field mapping).
+
+    ``shequkit sync push --endpoint NAME`` picks one by name; the built-in
+    ``sandbox`` endpoint comes through the hook too (``shequkit._endpoints``).
+    A TOML config file (``--config``) may override any attribute but the name.
+    Credentials are never part of an endpoint.
+    """
 
     @property
     def name(self) -> str:
         """Unique name of the endpoint."""
         ...
 
+    @property
+    def base_url(self) -> str:
+        """The API root, the part before ``/v1`` (``https://sync.example.gov.cn``)."""
+        ...
+
+    @property
+    def auth_method(self) -> str:
+        """Signature method the system expects: ``HMAC-SHA256`` or ``HMAC-SM3``."""
+        ...
+
+    @property
+    def encryption(self) -> str | None:
+        """``"SM4-GCM"`` when payloads must be encrypted, else ``None``."""
+        ...
+
+    @property
+    def field_mapping(self) -> Mapping[str, Mapping[str, str]]:
+        """Field renames per kind, ``{kind: {shequkit field: system field}}``; may be empty."""
+        ...
+
 
 @runtime_checkable
 class ReportWriter(Protocol):
-    """Writes an evaluation report in one output format (XLSX, HTML, JSON...)."""
+    """Writes an evaluation report in one output format (XLSX, HTML, JSON...).
+
+    ``shequkit report FILE --rules PACK -o OUT`` evaluates once and hands the
+    :class:`~shequkit.standards.Evaluation` to the writer whose ``extensions``
+    include OUT's extension (the built-in writers come first). A writer must
+    write atomically (``shequkit._atomic.atomic_write``), never include personal
+    data, and raise :class:`~shequkit.ShequkitError` subclasses only.
+    """
 
     @property
     def name(self) -> str:
@@ -68,7 +103,21 @@ class ReportWriter(Protocol):
 
     @property
     def extensions(self) -> tuple[str, ...]:
-        """File extensions this writer produces."""
+        """File extensions this writer produces, lower case with the dot (``".xlsx"``)."""
+        ...
+
+    def write(
+        self,
+        evaluation: Evaluation,
+        path: Path,
+        *,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        """Write the report of ``evaluation`` to ``path``, atomically.
+
+        ``progress``, when given, is called now and then with the number of
+        communities written so far.
+        """
         ...
 
 

@@ -20,7 +20,7 @@ import attrs
 import pluggy
 
 from shequkit import _hookspecs
-from shequkit._exceptions import PluginError
+from shequkit._exceptions import PluginError, UsageError
 from shequkit._hookspecs import PROJECT_NAME, Endpoint, ReportWriter
 from shequkit.formats._base import Codec, RawRecord, ReadOptions
 from shequkit.formats._registry import codec_for, codec_named
@@ -36,6 +36,8 @@ DEFAULT_PLUGINS: Final = (
     "shequkit.formats._xlsx",
     "shequkit.formats._xml",
     "shequkit.standards._plugin",
+    "shequkit.reports._plugin",
+    "shequkit._endpoints",
 )
 """Modules registered in every toolkit: shequkit's own behaviour, through the public hooks."""
 
@@ -177,6 +179,24 @@ class Toolkit:
     def rule_pack(self, name: str) -> RulePack | None:
         """The rule pack called ``name``, or ``None``."""
         return next((pack for pack in self.rule_packs if pack.name == name), None)
+
+    def report_writer_for(self, path: str | Path) -> ReportWriter:
+        """The first report writer whose extensions include ``path``'s (built-ins first).
+
+        Raises:
+            UsageError: ``SQK-U121`` when no writer produces that extension.
+        """
+        suffix = Path(path).suffix.lower()
+        for writer in self.report_writers:
+            if suffix in (extension.lower() for extension in writer.extensions):
+                return writer
+        known = ", ".join(sorted({e for w in self.report_writers for e in w.extensions}))
+        raise UsageError(
+            f"没有能写出“{suffix or Path(path).name}”报告的写出器;可用扩展名:{known}",
+            f"no report writer writes {suffix or Path(path).name!r} files; use one of: {known}",
+            code="SQK-U121",
+            path=str(path),
+        )
 
 
 def _refuse_shared_extensions(provided: tuple[tuple[str, Codec], ...]) -> None:

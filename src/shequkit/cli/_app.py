@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import sys
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -307,59 +306,6 @@ def print_table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
-
-
-@cli.command("demo", short_help="Run the main job: sample, validate, convert, summary.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("demo-output"),
-    show_default=True,
-    help="Directory for the outputs.",
-)
-@click.option(
-    "--communities",
-    "-n",
-    type=click.IntRange(min=1),
-    default=200,
-    show_default=True,
-    help="Number of communities in the sample.",
-)
-@click.option(
-    "--province",
-    default="32",
-    show_default=True,
-    help="Two-digit province code (32 Jiangsu, 37 Shandong, 42 Hubei, ...).",
-)
-@_handle_errors
-def demo_command(out_dir: Path, communities: int, province: str) -> None:
-    """Run the main job on embedded defaults: sample → validate → convert → summary."""
-    console = _stderr()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    spec = SampleSpec(communities=communities, seed=2024, province=province)
-    json_path, jsonl_path = out_dir / "sample.json", out_dir / "sample.jsonl"
-    console.print(f"1/3 生成样例 generating a sample of {communities} communities", markup=False)
-    count = _write_sample(spec, json_path, None)
-    console.print(f"2/3 校验 validating {json_path.name}", markup=False)
-    with _progress("校验 validating") as progress:
-        report = validate(json_path, progress=progress)
-    console.print(f"    {report.summary(language='en')}", markup=False)
-    console.print(f"3/3 转换 converting to {jsonl_path.name}", markup=False)
-    converted = convert_file(json_path, jsonl_path)
-    elapsed = time.perf_counter() - started
-    lines = [
-        "",
-        "完成 done",
-        f"  records 记录数     {count:,}",
-        f"  valid 校验结果     {report.valid} ({report.error_count} errors, "
-        f"{report.warning_count} warnings)",
-        f"  converted 转换     {converted.records:,} records -> {jsonl_path}",
-        f"  time 耗时          {elapsed:.1f} s",
-    ]
-    _stdout().print("\n".join(lines), markup=False)
-    sys.exit(EXIT_OK if report.valid and converted.valid else EXIT_INVALID)
 
 
 def main() -> None:

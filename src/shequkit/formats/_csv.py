@@ -22,13 +22,18 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 from typing import IO, Any, ClassVar, Final
 
 from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
-from shequkit._exceptions import HostileInputError, MalformedInputError, UsageError
+from shequkit._exceptions import (
+    HostileInputError,
+    MalformedInputError,
+    ShequkitError,
+    UsageError,
+)
 from shequkit._hookspecs import hookimpl
 from shequkit.formats._base import (
     META,
@@ -37,10 +42,22 @@ from shequkit.formats._base import (
     KindSpools,
     RawRecord,
     ReadOptions,
+    check_zip_directory,
+    counted,
+    limit_exceeded,
     open_input,
 )
 from shequkit.formats._csv_encoding import LineReader, open_guarded
-from shequkit.formats._tabular import Column, cell_to_wire, columns, find_column, wire_to_text
+from shequkit.formats._tabular import (
+    Column,
+    cell_converter,
+    cell_to_wire,
+    columns,
+    find_column,
+    stripped_cell,
+    text_cell,
+    wire_to_text,
+)
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
 __all__ = ["CsvCodec", "Gb18030CsvCodec", "shequkit_formats"]
@@ -114,6 +131,9 @@ class CsvCodec:
         (``communities.csv`` or ``社区.csv``), with its metadata from a
         ``meta.csv`` beside it.
         """
+        return counted(self._read(path, options), options, path.name)
+
+    def _read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         with open_input(path) as stream:
             if path.suffix.lower() == ".zip" or stream.peek(4)[:4] in _ZIP_MAGIC:
                 yield from self._read_package(stream, path.name, options)
@@ -167,9 +187,17 @@ class CsvCodec:
     def _read_package(
         self, stream: IO[bytes], where: str, options: ReadOptions
     ) -> Iterator[RawRecord]:
+        check_zip_directory(stream, where, self.max_members)
         try:
             archive = zipfile.ZipFile(stream)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            EOFError,
+            ValueError,
+            NotImplementedError,  # "zip file version 25.5"
+            OSError,  # a damaged directory points before the start of the file
+        ) as error:
             raise MalformedInputError(
                 f"{where} 不是有效的 zip 文件:{error}",
                 f"{where} is not a valid zip file: {error}",
@@ -244,7 +272,8 @@ class CsvCodec:
             )
         try:
             stream = archive.open(info)
-        except (zipfile.BadZipFile, NotImplementedError) as error:
+        except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError) as error:
+            # OSError: a damaged container points zipfile before the start of the file.
             raise MalformedInputError(
                 f"无法解压 {name}:{error};请用标准 zip(deflate)重新压缩",
                 f"cannot decompress {name}: {error}; zip the files again with standard deflate",
@@ -295,30 +324,49 @@ def _rows(stream: IO[bytes], name: str, options: ReadOptions, max_bytes: int | N
         max_line_bytes=options.max_line_bytes,
     )
     reader = csv.reader(lines, strict=True)
-    limit = options.max_line_bytes
+    limit = options.max_field_chars  # the csv module counts a field's characters for us
     while True:
-        # field_size_limit is process-wide: lift it only for the length of one row.
+        # field_size_limit is process-wide: set it only for the length of one row.
         saved = csv.field_size_limit()
-        if saved < limit:
+        if saved != limit:
             csv.field_size_limit(limit)
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
-            raise MalformedInputError(
-                f"{name} 第 {lines.row + 1} 行不是有效的 CSV:{error}",
-                f"row {lines.row + 1} of {name} is not valid CSV: {error}",
-                where=name,
-                row=lines.row + 1,
-            ) from None
+            raise _csv_error(error, name, lines.row + 1, limit) from None
         finally:
-            if saved < limit:
+            if saved != limit:
                 csv.field_size_limit(saved)
         lines.end_row()
         if lines.row == 1 and cells:
             cells[0] = cells[0].removeprefix("\ufeff")  # a BOM left by an explicit --encoding
         yield lines.row, cells
+
+
+def _csv_error(error: csv.Error, name: str, row: int, limit: int) -> ShequkitError:
+    """What a ``csv.Error`` means: a field over ``max_field_chars``, a bare CR, or broken CSV."""
+    if str(error).startswith("field larger than field limit"):
+        return limit_exceeded(
+            name,
+            "max_field_chars",
+            limit,
+            f"第 {row} 行有单元格超过 {limit} 个字符",
+            f"row {row} has a cell longer than {limit} characters",
+            row=row,
+        )
+    zh, en = str(error), str(error)
+    if "new-line character seen in unquoted field" in en:
+        # Lines ended by CR alone (classic Mac OS): CRLF and LF, even mixed, are read.
+        zh = "有只以回车符(CR)结尾的行,这种换行不受支持;请以 CRLF 或 LF 换行保存"
+        en = "a line ends in a carriage return alone, which is not supported; save with CRLF or LF"
+    return MalformedInputError(
+        f"{name} 第 {row} 行不是有效的 CSV:{zh}",
+        f"row {row} of {name} is not valid CSV: {en}",
+        where=name,
+        row=row,
+    )
 
 
 def _records(
@@ -329,21 +377,59 @@ def _records(
     if header is None:
         return
     keys = _header_keys(kind.cls, header[1], name)
-    width = len(keys)
+    read = _row_reader(keys)
     collection = kind.collection
     for row, cells in rows:
-        data: dict[str, Any] = {}
-        for (key, column), cell in zip(keys, cells, strict=False):
-            if cell and not cell.isspace():  # an empty cell is an absent value
-                data[key] = cell_to_wire(column, cell) if column is not None else cell
-        for position in range(width, len(cells)):
-            if cells[position] and not cells[position].isspace():
-                data[_unnamed(position)] = cells[position]
+        data = read(cells)
         if not data:
             continue  # a blank row
         index = counters.get(kind.name, 0)
         counters[kind.name] = index + 1
         yield RawRecord(kind.name, index, data, f"/{collection}/{index}", f"{name} row {row}")
+
+
+def _row_reader(keys: list[tuple[str, Column | None]]) -> Callable[[list[str]], dict[str, Any]]:
+    """The function turning the cells of one row into a wire mapping, made once per file.
+
+    An empty cell is an absent value; a value beyond the header is kept under
+    ``column H`` for the validator to report. Rows as wide as the header (all of
+    them, normally) go through code generated for this header, one line per
+    column with its cell conversion chosen in advance; other rows take the loop.
+    """
+    width = len(keys)
+    converters = [None if column is None else cell_converter(column) for _, column in keys]
+
+    def any_width(cells: list[str]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for (key, _), convert, cell in zip(keys, converters, cells, strict=False):
+            if cell and not cell.isspace():
+                data[key] = convert(cell) if convert is not None else cell
+        for position in range(width, len(cells)):
+            if cells[position] and not cells[position].isspace():
+                data[_unnamed(position)] = cells[position]
+        return data
+
+    names: dict[str, Any] = {"_any_width": any_width}
+    lines = ["def read(cells):", f"    if len(cells) != {width}:"]
+    lines.append("        return _any_width(cells)")
+    lines.append("    data = {}")
+    for position, ((key, _), convert) in enumerate(zip(keys, converters, strict=True)):
+        if convert is None:
+            value = "c"
+        elif convert is text_cell:
+            value = 'c[1:] if c[0] == "\'" else c'  # restore(): c is not empty here
+        elif convert is stripped_cell:
+            value = "c.strip()"
+        else:
+            names[f"_convert{position}"] = convert
+            value = f"_convert{position}(c)"
+        lines.append(f"    c = cells[{position}]")
+        # repr() of a str is always a plain string literal, whatever the header says.
+        lines.append(f"    if c and not c.isspace(): data[{key!r}] = {value}")
+    lines.append("    return data")
+    exec(compile("\n".join(lines) + "\n", "<shequkit csv row>", "exec"), names)
+    read: Callable[[list[str]], dict[str, Any]] = names["read"]
+    return read
 
 
 def _header_keys(cls: type, header: list[str], name: str) -> list[tuple[str, Column | None]]:

@@ -57,7 +57,7 @@ class _GuardedRaw(io.RawIOBase):
         view = memoryview(buffer).cast("B")
         try:
             data = self._stream.read(len(view))
-        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
             # Raised by ZipExtFile on a bad CRC or truncated compressed data.
             raise MalformedInputError(
                 f"{self._name} 已损坏,无法解压:{error}",
@@ -67,8 +67,9 @@ class _GuardedRaw(io.RawIOBase):
         self._total += len(data)
         if self._max_bytes is not None and self._total > self._max_bytes:
             raise HostileInputError(
-                f"{self._name} 解压后超过 {self._max_bytes} 字节上限",
-                f"{self._name} expands to more than the limit of {self._max_bytes} bytes",
+                f"{self._name} 解压后超过 {self._max_bytes} 字节上限(max_member_bytes)",
+                f"{self._name} expands to more than the limit of {self._max_bytes} bytes"
+                " (max_member_bytes)",
                 where=self._name,
                 limit=self._max_bytes,
             )
@@ -123,8 +124,10 @@ class LineReader:
             self._offset += len(raw)
             if self._offset - self._row_start > self._limit:
                 raise HostileInputError(
-                    f"{self.name} 第 {self.row + 1} 行超过长度上限 {self._limit} 字节",
-                    f"row {self.row + 1} of {self.name} exceeds the limit of {self._limit} bytes",
+                    f"{self.name} 第 {self.row + 1} 行超过长度上限 {self._limit} 字节"
+                    f"(max_line_bytes={self._limit})",
+                    f"row {self.row + 1} of {self.name} exceeds the limit of {self._limit} bytes"
+                    f" (max_line_bytes={self._limit})",
                     where=self.name,
                     row=self.row + 1,
                     limit=self._limit,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -11,13 +12,16 @@ from typing import IO, Any, ClassVar
 
 from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
-from shequkit._exceptions import HostileInputError, MalformedInputError
+from shequkit._exceptions import MalformedInputError
 from shequkit.formats._base import (
     META,
     KindSpools,
     RawRecord,
     ReadOptions,
+    check_json,
+    counted,
     decode_text,
+    limit_exceeded,
     loads_json,
     open_input,
 )
@@ -43,20 +47,25 @@ class JsonCodec:
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         """Yield the metadata (kind ``"meta"``) and then every record, in file order."""
+        limit = options.max_file_bytes
         with open_input(path) as stream:
-            data = stream.read(options.max_file_bytes + 1)
-        if len(data) > options.max_file_bytes:
-            raise HostileInputError(
-                f"{path.name} 超过 JSON 文件大小上限 {options.max_file_bytes} 字节,请改用 JSONL",
-                f"{path.name} exceeds the JSON size limit of {options.max_file_bytes} bytes;"
-                " use JSONL for large files",
-                limit=options.max_file_bytes,
+            # The size on disk first: a file over the limit is not read into memory at all.
+            too_big = os.fstat(stream.fileno()).st_size > limit
+            data = b"" if too_big else stream.read(limit + 1)
+        if too_big or len(data) > limit:
+            raise limit_exceeded(
+                path.name,
+                "max_file_bytes",
+                limit,
+                "超过 JSON 文件大小上限(JSON 须整体读入内存),请改用 JSONL",
+                "is larger than a JSON file may be (JSON is read whole); use JSONL for large files",
             )
         text = decode_text(data, where=path.name, encoding=options.encoding)
         del data
         document = loads_json(text, where=path.name)
+        check_json(text, document, options, path.name)
         del text
-        yield from iter_document(document, where=path.name)
+        yield from counted(iter_document(document, where=path.name), options, path.name)
 
     def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
         """Write a canonical document atomically; return the number of records."""

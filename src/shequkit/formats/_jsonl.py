@@ -9,8 +9,17 @@ from typing import Any, ClassVar
 
 from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
-from shequkit._exceptions import HostileInputError
-from shequkit.formats._base import META, RawRecord, ReadOptions, decode_text, loads_json, open_input
+from shequkit.formats._base import (
+    META,
+    RawRecord,
+    ReadOptions,
+    check_json,
+    counted,
+    decode_text,
+    limit_exceeded,
+    loads_json,
+    open_input,
+)
 from shequkit.model import Metadata, Record, kind_by_name, kind_of
 
 __all__ = ["JsonlCodec"]
@@ -32,22 +41,29 @@ class JsonlCodec:
 
     def read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         """Yield one raw record per non-blank line (the meta line as kind ``"meta"``)."""
+        return counted(self._read(path, options), options, path.name)
+
+    def _read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         counters: dict[str, int] = {}
         limit = options.max_line_bytes
         with open_input(path) as stream:
             for number, line in enumerate(iter(lambda: stream.readline(limit + 1), b""), 1):
                 if len(line) > limit and not line.endswith(b"\n"):
-                    raise HostileInputError(
-                        f"{path.name} 第 {number} 行超过长度上限 {limit} 字节",
-                        f"line {number} of {path.name} exceeds the limit of {limit} bytes",
+                    raise limit_exceeded(
+                        path.name,
+                        "max_line_bytes",
+                        limit,
+                        f"第 {number} 行超过长度上限 {limit} 字节",
+                        f"line {number} exceeds the limit of {limit} bytes",
                         line=number,
-                        limit=limit,
                     )
                 if not line.strip():
                     continue
                 where = f"{path.name}:{number}"
                 text = decode_text(line, where=where, encoding=options.encoding)
-                yield _raw_record(loads_json(text, where=where), counters, f"line {number}")
+                value = loads_json(text, where=where)
+                check_json(text, value, options, where)
+                yield _raw_record(value, counters, f"line {number}")
 
     def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
         """Write the meta line and one line per record, atomically; return the record count."""

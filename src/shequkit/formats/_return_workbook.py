@@ -36,7 +36,7 @@ import attrs
 from shequkit._convert import json_converter
 from shequkit._exceptions import MalformedInputError
 from shequkit.codes import LabelledEnum
-from shequkit.formats._base import META, RawRecord, ReadOptions
+from shequkit.formats._base import META, RawRecord, ReadOptions, counted
 from shequkit.formats._tabular import Column, columns, find_column
 from shequkit.formats._xlsx import (
     _FORMULA_LEADS,
@@ -46,6 +46,7 @@ from shequkit.formats._xlsx import (
     _column_letter,
     _display_width,
     _is_empty,
+    _long_cells,
     _meta_wire,
     _new_workbook,
     _plain_text,
@@ -346,8 +347,11 @@ class ReturnWorkbookCodec:
             HostileInputError: ``SQK-F104`` when the container breaks a limit.
             UsageError: ``SQK-U112`` when python-calamine is not installed.
         """
+        return counted(self._read(path, options), options, path.name)
+
+    def _read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         calamine = _require("python_calamine")
-        XlsxCodec()._inspect(path)
+        long_cells = _long_cells(XlsxCodec()._inspect(path, options), options)
         where = path.name
         with _translated(where):
             workbook = calamine.CalamineWorkbook.from_path(str(path))
@@ -360,7 +364,7 @@ class ReturnWorkbookCodec:
             if not names:
                 raise _no_header(where, self.spec)
             name = self.spec.sheet_name if self.spec.sheet_name in names else names[0]
-            first_column, rows = _sheet_rows(workbook, name, where)
+            first_column, rows = _sheet_rows(workbook, name, where, long_cells)
             yield from self._records(rows, first_column, name, where)
 
     def _records(

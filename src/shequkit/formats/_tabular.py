@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import typing
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Final
 
@@ -23,16 +24,20 @@ import attrs
 from shequkit._convert import CODE_TYPES
 from shequkit._masking import SENSITIVE
 from shequkit.codes import LabelledEnum
+from shequkit.formats._base import INT64_RANGE
 from shequkit.model._fields import UNIT, ZH
 
 __all__ = [
     "LIST_SEPARATOR",
     "Column",
+    "cell_converter",
     "cell_to_wire",
     "columns",
     "header_lookup",
     "neutralise",
     "restore",
+    "stripped_cell",
+    "text_cell",
     "wire_to_text",
 ]
 
@@ -134,36 +139,77 @@ def cell_to_wire(column: Column, text: str) -> Any:
     Returning the text unchanged lets the validator report the cell with its
     code and path rather than the reader guessing or failing.
     """
-    if column.kind == "str":
-        return restore(text)
-    value = text.strip()
+    return cell_converter(column)(text)
+
+
+def cell_converter(column: Column) -> Callable[[str], Any]:
+    """:func:`cell_to_wire` for one column, chosen once (readers call it per cell)."""
+    return _CELLS.get(column.kind, stripped_cell)
+
+
+def text_cell(text: str) -> Any:
+    """A text cell: kept as is, but for the ``'`` :func:`neutralise` added."""
+    return restore(text)
+
+
+def stripped_cell(text: str) -> Any:
+    """Decimal, date, date-time and enumeration cells travel as stripped text on the wire."""
+    return text.strip()
+
+
+def _int_cell(text: str) -> Any:
     try:
-        if column.kind == "int":
-            return _integer(value)
-        if column.kind == "float":
-            return float(value)
+        return _integer(text.strip())
     except ValueError:
         return text
-    if column.kind == "bool":
-        if value in _TRUE:
-            return True
-        if value in _FALSE:
-            return False
+
+
+def _float_cell(text: str) -> Any:
+    try:
+        return float(text.strip())
+    except ValueError:
         return text
-    if column.kind == "enum_list":
-        return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
-    return value  # decimal, date, datetime and enum travel as text on the wire too
+
+
+def _bool_cell(text: str) -> Any:
+    value = text.strip()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    return text
+
+
+def _list_cell(text: str) -> Any:
+    value = text.strip()
+    return [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+
+
+_CELLS: Final[dict[str, Callable[[str], Any]]] = {
+    "str": text_cell,
+    "int": _int_cell,
+    "float": _float_cell,
+    "bool": _bool_cell,
+    "enum_list": _list_cell,
+}
 
 
 def _integer(value: str) -> int:
-    # Spreadsheets often hand integers over as "3000.0".
+    # Spreadsheets often hand integers over as "3000.0". Past 64 bits a cell counts
+    # nothing: it stays text, for the validator to report (and int() of a long digit
+    # string takes quadratic time, so such a string is not even tried).
+    if len(value) > 24:
+        raise ValueError(value)
     try:
-        return int(value)
+        number = int(value)
     except ValueError:
-        number = float(value)
-        if number.is_integer():
-            return int(number)
-        raise
+        real = float(value)
+        if not real.is_integer():
+            raise
+        number = int(real)
+    if not INT64_RANGE[0] <= number <= INT64_RANGE[1]:
+        raise ValueError(value)
+    return number
 
 
 def wire_to_text(column: Column, value: Any) -> str:

@@ -25,10 +25,11 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, ClassVar, Final
+from typing import IO, Any, ClassVar, Final, Literal
 
 from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
@@ -40,16 +41,34 @@ from shequkit._exceptions import (
     UsageError,
 )
 from shequkit._hookspecs import hookimpl
-from shequkit.formats._base import META, Codec, KindSpools, RawRecord, ReadOptions
-from shequkit.formats._tabular import LIST_SEPARATOR, Column, cell_to_wire, columns, find_column
+from shequkit.formats._base import (
+    META,
+    Codec,
+    KindSpools,
+    RawRecord,
+    ReadOptions,
+    check_zip_directory,
+    counted,
+    limit_exceeded,
+)
+from shequkit.formats._tabular import (
+    LIST_SEPARATOR,
+    Column,
+    cell_converter,
+    cell_to_wire,
+    columns,
+    find_column,
+)
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
-__all__ = ["LISTS_SHEET", "META_SHEET", "XlsxCodec", "shequkit_formats"]
+__all__ = ["LISTS_SHEET", "META_SHEET", "NOTES_SHEET", "XlsxCodec", "shequkit_formats"]
 
 META_SHEET: Final = "填报信息"
 """The metadata sheet (``meta`` is accepted on input)."""
 LISTS_SHEET: Final = "_lists"
 """The hidden sheet holding dropdown lists too long to write inline; skipped on input."""
+NOTES_SHEET: Final = "填报说明"
+"""The instructions sheet of a fill-in template (``shequkit template``); skipped on input."""
 MAX_MEMBERS: Final = 10_000
 """Most parts (zip members) a workbook may have."""
 MAX_UNCOMPRESSED_BYTES: Final = 1024**3
@@ -81,6 +100,8 @@ _ESCAPED: Final = re.compile(r"_x[0-9a-fA-F]{4}_")  # OOXML's escape for charact
 _XML_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _CALAMINE_ESCAPE: Final = re.compile(r"_x([0-9A-F]{4})_")
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
+_DOCTYPE: Final = b"<!DOCTYPE"
+_INT_CELL: Final = 2.0**63  # larger whole numbers stay floats: no 64-bit integer holds them
 _KIND_BY_SHEET: Final[dict[str, RecordKind]] = {
     spelling: kind
     for kind in RECORD_KINDS
@@ -141,8 +162,11 @@ class XlsxCodec:
             HostileInputError: ``SQK-F104`` when the container breaks a limit.
             UsageError: ``SQK-U112`` when python-calamine is not installed.
         """
+        return counted(self._read(path, options), options, path.name)
+
+    def _read(self, path: Path, options: ReadOptions) -> Iterator[RawRecord]:
         calamine = _require("python_calamine")
-        self._inspect(path)
+        long_cells = _long_cells(self._inspect(path, options), options)
         where = path.name
         with _translated(where):
             workbook = calamine.CalamineWorkbook.from_path(str(path))
@@ -150,13 +174,14 @@ class XlsxCodec:
             names = [
                 sheet.name
                 for sheet in workbook.sheets_metadata
-                if sheet.typ == calamine.SheetTypeEnum.WorkSheet and sheet.name != LISTS_SHEET
+                if sheet.typ == calamine.SheetTypeEnum.WorkSheet
+                and sheet.name not in (LISTS_SHEET, NOTES_SHEET)
             ]
             metas = [name for name in names if name.strip().lower() in (META_SHEET, META)]
             if not metas:
                 yield RawRecord(META, 0, None, "/meta")  # reported as missing (SQK-E109)
             for name in metas:
-                yield _meta_record(_sheet_rows(workbook, name, where)[1], name)
+                yield _meta_record(_sheet_rows(workbook, name, where, long_cells)[1], name)
             counters: dict[str, int] = {}
             for name in names:
                 if name in metas:
@@ -166,7 +191,7 @@ class XlsxCodec:
                     # Not read: the validator reports the sheet once as an unknown kind.
                     yield RawRecord(name, 0, {}, f"/{name}", f"sheet {name}")
                     continue
-                first_column, rows = _sheet_rows(workbook, name, where)
+                first_column, rows = _sheet_rows(workbook, name, where, long_cells)
                 yield from _records(rows, first_column, kind, name, counters)
 
     def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
@@ -197,10 +222,23 @@ class XlsxCodec:
                 writer.finish()
         return count
 
-    def _inspect(self, path: Path) -> None:
-        """Refuse a container that is no zip, breaks a limit or links to other workbooks."""
+    def _inspect(self, path: Path, options: ReadOptions | None = None) -> int:
+        """Refuse a container that is no zip, breaks a limit or links to other workbooks.
+
+        Returns the uncompressed size of the largest part: no text cell can be longer.
+        """
         where = path.name
+        if options is not None and _file_size(path) > options.max_file_bytes:
+            raise limit_exceeded(
+                where,
+                "max_file_bytes",
+                options.max_file_bytes,
+                "超过工作簿文件大小上限",
+                "is larger than a workbook may be",
+            )
         try:
+            with path.open("rb") as stream:
+                check_zip_directory(stream, where, self.max_members)
             archive = zipfile.ZipFile(path)
         except OSError as error:
             raise InputNotFoundError(
@@ -208,7 +246,15 @@ class XlsxCodec:
                 f"cannot open input file {where}: {error.strerror}",
                 path=str(path),
             ) from None
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        except HostileInputError:
+            raise
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            EOFError,
+            ValueError,
+            NotImplementedError,  # "zip file version 25.5"
+        ):
             raise _not_a_workbook(path) from None
         with archive:
             infos = archive.infolist()
@@ -234,6 +280,7 @@ class XlsxCodec:
                 raise HostileInputError(f"{where} {zh}", f"{where} {en}", where=where)
             for info in infos:
                 _verify_part(archive, info, where)
+            return max((info.file_size for info in infos), default=0)
 
 
 @hookimpl
@@ -265,12 +312,32 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) ->
     data expands further than it says fails its CRC here, before calamine
     inflates it without a bound.
     """
+    xml = info.filename.lower().endswith((".xml", ".rels"))
     try:
         with archive.open(info) as stream:
-            while stream.read(1024**2):
-                pass
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, OSError) as error:
-        # RuntimeError: an encrypted part; NotImplementedError: an unknown compression.
+            tail = b""
+            while chunk := stream.read(1024**2):
+                # OOXML forbids DTDs (ECMA-376 Part 2): refuse one rather than hope the
+                # XML parser underneath ignores it (calamine's does, today).
+                if xml and (_DOCTYPE in tail + chunk[:16] or _DOCTYPE in chunk):
+                    raise HostileInputError(
+                        f"{where} 的部件 {info.filename} 含有 DOCTYPE 声明(DTD 和实体),"
+                        "Office 文档不允许使用,shequkit 拒绝读取",
+                        f"{where} part {info.filename} has a DOCTYPE (a DTD or entities),"
+                        " which Office documents may not use; shequkit refuses it",
+                        where=where,
+                    )
+                tail = chunk[-16:]
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        EOFError,
+        OSError,
+    ) as error:
+        # RuntimeError: an encrypted part; NotImplementedError: an unknown compression;
+        # zlib.error: deflate data damaged where the CRC check does not come first.
         raise MalformedInputError(
             f"{where} 已损坏:部件 {info.filename} 与其声明的大小或校验和不符,或无法解压({error})",
             f"{where} is damaged: part {info.filename} does not match its declared size or"
@@ -279,26 +346,66 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) ->
         ) from None
 
 
-@contextlib.contextmanager
-def _translated(where: str) -> Iterator[None]:
-    """Turn any error calamine raises into ``MalformedInputError``: never its traceback."""
+class _translated:  # used like a function: a context manager, as contextlib makes
+    """Turn any error calamine raises into ``MalformedInputError``: never its traceback.
+
+    A class rather than ``contextlib.contextmanager``: it wraps every row read.
+    """
+
+    __slots__ = ("_where",)
+
+    def __init__(self, where: str) -> None:
+        self._where = where
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> Literal[False]:
+        if error is None or isinstance(error, ShequkitError):
+            return False
+        # Exception: CalamineError and its subclasses, but also ValueError...; a Rust
+        # panic is raised by pyo3 as PanicException, a BaseException.
+        if isinstance(error, Exception) or type(error).__name__ == "PanicException":
+            raise _malformed(self._where, error) from None
+        return False
+
+
+def _file_size(path: Path) -> int:
     try:
-        yield
-    except ShequkitError:
-        raise
-    except Exception as error:  # CalamineError and its subclasses, but also ValueError...
-        raise _malformed(where, error) from None
-    except BaseException as error:
-        if type(error).__name__ == "PanicException":  # a Rust panic, raised by pyo3
-            raise _malformed(where, error) from None
-        raise
+        return path.stat().st_size
+    except OSError:
+        return 0  # reported by zipfile.ZipFile just after, as the file cannot be opened
 
 
-def _sheet_rows(workbook: Any, name: str, where: str) -> tuple[int, Rows]:
+def _long_cells(largest_part: int, options: ReadOptions) -> int | None:
+    """``max_field_chars`` if a part is large enough to hold a longer text, else ``None``."""
+    return options.max_field_chars if largest_part > options.max_field_chars else None
+
+
+def _refuse_long_cells(rows: Rows, limit: int, where: str, sheet: str) -> Rows:
+    """``rows``, refusing a text cell longer than ``limit`` (``max_field_chars``)."""
+    for number, cells in rows:
+        for cell in cells:
+            if type(cell) is str and len(cell) > limit:
+                raise limit_exceeded(
+                    where,
+                    "max_field_chars",
+                    limit,
+                    f"工作表 {sheet} 第 {number} 行有单元格超过 {limit} 个字符",
+                    f"sheet {sheet} row {number} has a cell longer than {limit} characters",
+                    row=number,
+                )
+        yield number, cells
+
+
+def _sheet_rows(
+    workbook: Any, name: str, where: str, max_chars: int | None = None
+) -> tuple[int, Rows]:
     """The first used column of sheet ``name`` and its rows, numbered as Excel shows them.
 
     calamine yields rows from the sheet's first row, empty ones included, but
-    cells only from the first used column.
+    cells only from the first used column. With ``max_chars`` a longer text
+    cell is refused (``SQK-F104``).
     """
     with _translated(where):
         sheet = workbook.get_sheet_by_name(name)
@@ -313,7 +420,9 @@ def _sheet_rows(workbook: Any, name: str, where: str) -> tuple[int, Rows]:
                 return
             yield number, cells
 
-    return first_column, numbered()
+    if max_chars is None:
+        return first_column, numbered()
+    return first_column, _refuse_long_cells(numbered(), max_chars, where, name)
 
 
 def _is_empty(cell: Any) -> bool:
@@ -328,21 +437,53 @@ def _records(
     if header is None:
         return
     keys = _header_keys(kind.cls, header[1], sheet)
+    # Per position: the key and the cell conversion, chosen once for the sheet.
+    plan = [
+        (key or f"column {_column_letter(first_column + position)}", _cell_reader(column))
+        for position, (key, column) in enumerate(keys)
+    ]
+    width = len(plan)
+    # Where each field's cell is, for issues about one field (shared by every row).
+    cells_of = {
+        key: f"column {_column_letter(first_column + position)} ({_plain_text(text).strip()})"
+        for position, ((key, _), text) in enumerate(zip(keys, header[1], strict=True))
+        if key is not None
+    }
     for number, cells in rows:
         data: dict[str, Any] = {}
-        for position, cell in enumerate(cells):
-            if _is_empty(cell):
+        for (key, read), cell in zip(plan, cells, strict=False):
+            if type(cell) is str and (not cell or cell.isspace()):
                 continue  # an empty cell is an absent value
-            key, column = keys[position] if position < len(keys) else (None, None)
-            if key is None:
+            data[key] = read(cell)
+        for position in range(width, len(cells)):
+            cell = cells[position]
+            if not _is_empty(cell):
                 key = f"column {_column_letter(first_column + position)}"
-            data[key] = _to_wire(column, cell) if column is not None else _plain_text(cell)
+                data[key] = _plain_text(cell)
         if not data:
             continue  # a blank row
         index = counters.get(kind.name, 0)
         counters[kind.name] = index + 1
         path = f"/{kind.collection}/{index}"
-        yield RawRecord(kind.name, index, data, path, f"sheet {sheet} row {number}")
+        yield RawRecord(kind.name, index, data, path, f"sheet {sheet} row {number}", cells_of)
+
+
+def _cell_reader(column: Column | None) -> Any:
+    """``_to_wire`` for one column (``_plain_text`` for an unknown one), fastest case first."""
+    if column is None:
+        return _plain_text
+    if column.kind == "str":
+        return lambda cell: cell if type(cell) is str else _to_wire(column, cell)
+    if column.kind == "float":
+        return lambda cell: cell if type(cell) is float else _to_wire(column, cell)
+    if column.kind == "int":
+        return lambda cell: (
+            int(cell)
+            if type(cell) is float and cell.is_integer() and abs(cell) < _INT_CELL
+            else _to_wire(column, cell)
+        )
+    convert = cell_converter(column)  # what _to_wire does with text cells of this column
+    return lambda cell: convert(cell) if type(cell) is str else _to_wire(column, cell)
 
 
 def _header_keys(
@@ -408,7 +549,7 @@ def _to_wire(column: Column, cell: Any) -> Any:
         if kind == "float":
             return cell
         if kind == "int":
-            return int(cell) if cell.is_integer() else cell
+            return int(cell) if cell.is_integer() and abs(cell) < _INT_CELL else cell
         if kind == "decimal" and math.isfinite(cell):
             return _decimal_text(cell)
     elif type(cell) is bool:

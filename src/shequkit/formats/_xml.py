@@ -49,7 +49,17 @@ from shequkit._exceptions import (
     UsageError,
 )
 from shequkit._hookspecs import hookimpl
-from shequkit.formats._base import META, Codec, KindSpools, RawRecord, ReadOptions, open_input
+from shequkit.formats._base import (
+    INT64_RANGE,
+    META,
+    Codec,
+    KindSpools,
+    RawRecord,
+    ReadOptions,
+    counted,
+    limit_exceeded,
+    open_input,
+)
 from shequkit.formats._tabular import Column, cell_to_wire, columns
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
@@ -112,9 +122,19 @@ def _boolean(text: str) -> bool:
     return _BOOLS[text]  # KeyError is a LookupError: the caller falls back for 是/否 etc.
 
 
+def _integer(text: str) -> int:
+    # Past 64 bits the text goes on as text, reported by the validator (see _tabular).
+    if len(text) > 24:
+        raise ValueError(text)
+    value = int(text)
+    if not INT64_RANGE[0] <= value <= INT64_RANGE[1]:
+        raise ValueError(text)
+    return value
+
+
 _HOW: Final[dict[str, Any]] = {
     "str": _TEXT,
-    "int": int,
+    "int": _integer,
     "float": float,
     "bool": _boolean,
     "enum_list": _LIST,
@@ -209,7 +229,7 @@ class XmlCodec:
                 not shaped as a shequkit document (see docs/formats-xml.md).
             EncodingError: ``SQK-F102`` for bytes invalid in the document's encoding.
         """
-        return _Reader(path, options, self.validate_schema).records()
+        return counted(_Reader(path, options, self.validate_schema).records(), options, path.name)
 
     def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
         """Write a document atomically, kinds in document order; return the record count.
@@ -391,9 +411,12 @@ class _CountingStream:
 
     ``mark`` is moved after every record, so ``count - mark`` is what the parser
     has consumed without completing one; lxml holds about that much as a tree.
+    A record completed now began after the previous one ended, at most
+    ``chunk`` (the largest read) before ``mark``: so it is at most
+    ``count - mark + chunk`` bytes long.
     """
 
-    __slots__ = ("_limit", "_raw", "_where", "count", "mark")
+    __slots__ = ("_limit", "_raw", "_where", "chunk", "count", "mark")
 
     def __init__(self, raw: IO[bytes], where: str, limit: int) -> None:
         self._raw = raw
@@ -401,16 +424,22 @@ class _CountingStream:
         self._limit = limit
         self.count = 0
         self.mark = 0
+        self.chunk = 0
 
     def read(self, size: int) -> bytes:
         data = self._raw.read(size)
         self.count += len(data)
+        if len(data) > self.chunk:
+            self.chunk = len(data)
         if self.count - self.mark > self._limit:
             raise HostileInputError(
-                f"{self._where} 中有记录或元素超过大小上限 {self._limit} 字节",
-                f"a record or element of {self._where} exceeds the limit of {self._limit} bytes",
+                f"{self._where} 中有记录或元素超过大小上限 {self._limit} 字节"
+                f"(max_line_bytes={self._limit})",
+                f"a record or element of {self._where} exceeds the limit of {self._limit} bytes"
+                f" (max_line_bytes={self._limit})",
                 where=self._where,
                 limit=self._limit,
+                limit_name="max_line_bytes",
             )
         return data
 
@@ -475,6 +504,7 @@ class _Reader:
     def _records(self, parser: Any, source: _CountingStream) -> Iterator[RawRecord]:
         root: Any = None
         counters = self.counters
+        field_limit = self.options.max_field_chars
         current: Any = _OUTSIDE  # the collection element of the last record
         table: _Table | None = None
         name = collection = ""
@@ -510,6 +540,8 @@ class _Reader:
                 index, pending, emptied_at = counters.get(collection, 0), 0, source.count
             if table is None or element.tag != name:
                 continue  # unknown or misplaced: dealt with at its collection's end
+            if source.count - source.mark + source.chunk > field_limit:
+                self._check_text(element)  # only a record this long can hold a long text
             counters[collection] = index + 1
             yield RawRecord(
                 name,
@@ -558,6 +590,7 @@ class _Reader:
         tag = element.tag
         if tag == META:
             self._check(element, _META_TABLE)
+            self._check_text(element)
             data = self._fields(element, _META_TABLE)
             if self.version is not None:
                 data = {_VERSION: self.version, **data}
@@ -595,6 +628,7 @@ class _Reader:
         if tag in _TABLES:
             raise self._misplaced(element, ROOT)
         self._no_attributes(element)
+        self._check_text(element)
         location = f"line {element.sourceline}"
         if len(element) == 0:
             text = "" if element.text is None else element.text
@@ -681,6 +715,21 @@ class _Reader:
                 self._no_stray(item.tail, child)
 
     # -- errors -------------------------------------------------------------------------------
+
+    def _check_text(self, element: Any) -> None:
+        """Refuse a text in ``element`` longer than ``max_field_chars``."""
+        limit = self.options.max_field_chars
+        for node in element.iter():
+            if node.text is not None and len(node.text) > limit:
+                raise limit_exceeded(
+                    self.where,
+                    "max_field_chars",
+                    limit,
+                    f"第 {node.sourceline} 行 <{node.tag}> 的文本超过 {limit} 个字符",
+                    f"line {node.sourceline}: the text of <{node.tag}> is longer than"
+                    f" {limit} characters",
+                    line=node.sourceline,
+                )
 
     def _no_stray(self, text: str | None, element: Any) -> None:
         if text is not None and not text.isspace():

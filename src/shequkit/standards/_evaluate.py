@@ -22,6 +22,7 @@ import attrs
 
 from shequkit._exceptions import PluginError, UsageError
 from shequkit._toolkit import Toolkit, default_toolkit
+from shequkit.standards._declarative import Metric
 from shequkit.standards._rules import (
     ROLLUP_SCOPES,
     Finding,
@@ -50,7 +51,11 @@ __all__ = [
 
 @attrs.frozen
 class CommunityResult:
-    """How one community fared: a finding per rule (in the pack's order) and its grade."""
+    """How one community fared: a finding per rule (in the pack's order) and its grade.
+
+    ``figures`` holds the values of the evaluation's figures (see
+    :attr:`Evaluation.figures`), in their order; empty when none were asked for.
+    """
 
     community_id: str
     name: str
@@ -59,6 +64,7 @@ class CommunityResult:
     findings: tuple[Finding, ...]
     meets_standard: bool
     grade: Grade | None = None
+    figures: tuple[float | int | None, ...] = ()
 
     def finding(self, pack: RulePack, rule_id: str) -> Finding:
         """The finding for the rule ``rule_id`` of ``pack``."""
@@ -142,6 +148,9 @@ class Evaluation:
         rollups: per division level, one rollup per division (ordered by code).
         report: the validation report, with the standards issues added.
         source: the file name, when the source was a file.
+        figures: the figures read from every community besides the rules (name →
+            metric), for reports such as the service-space distribution; each
+            community's values are in :attr:`CommunityResult.figures`.
     """
 
     pack: RulePack
@@ -149,6 +158,14 @@ class Evaluation:
     rollups: Mapping[Scope, tuple[UnitRollup, ...]]
     report: Report
     source: str | None = None
+    figures: Mapping[str, Metric] = attrs.field(factory=dict)
+
+    def figure(self, result: CommunityResult, name: str) -> float | int | None:
+        """The value of figure ``name`` for one community (``KeyError`` when not collected)."""
+        names = list(self.figures)
+        if name not in names:
+            raise KeyError(name)
+        return result.figures[names.index(name)]
 
     @property
     def meeting_standard(self) -> int:
@@ -163,6 +180,7 @@ class Evaluation:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (the JSON report); personal data never appears in it."""
         rules = self.pack.rules
+        names = tuple(self.figures)
         return {
             "pack": {
                 "name": self.pack.name,
@@ -187,7 +205,15 @@ class Evaluation:
             },
             "rules": [_rule_dict(rule) for rule in rules],
             "targets": [_target_dict(target) for target in self.pack.targets],
-            "communities": [_community_dict(result, rules) for result in self.communities],
+            "figures": {
+                name: {
+                    "label_zh": metric.label_zh,
+                    "label_en": metric.label_en,
+                    "unit": metric.unit,
+                }
+                for name, metric in self.figures.items()
+            },
+            "communities": [_community_dict(result, rules, names) for result in self.communities],
             "rollups": {
                 scope.value: [_unit_dict(unit) for unit in units]
                 for scope, units in self.rollups.items()
@@ -226,8 +252,10 @@ def _target_dict(target: Target) -> dict[str, Any]:
     }
 
 
-def _community_dict(result: CommunityResult, rules: tuple[Rule, ...]) -> dict[str, Any]:
-    return {
+def _community_dict(
+    result: CommunityResult, rules: tuple[Rule, ...], names: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    data = {
         "id": result.community_id,
         "name": result.name,
         "division_code": result.division_code,
@@ -242,6 +270,9 @@ def _community_dict(result: CommunityResult, rules: tuple[Rule, ...]) -> dict[st
             for rule, finding in zip(rules, result.findings, strict=True)
         },
     }
+    if names:
+        data["figures"] = dict(zip(names, result.figures, strict=True))
+    return data
 
 
 def _unit_dict(unit: UnitRollup) -> dict[str, Any]:
@@ -304,6 +335,7 @@ def evaluate(
     max_issues: int | None = None,
     progress: Callable[[int], None] | None = None,
     toolkit: Toolkit | None = None,
+    figures: Mapping[str, Metric] | None = None,
 ) -> Evaluation:
     """Evaluate every community of ``source`` against a rule pack and roll the results up.
 
@@ -316,6 +348,9 @@ def evaluate(
         rules: a :class:`RulePack` or the name of an installed one (``"jiangsu-2008"``).
         format / encoding / max_issues / progress / toolkit: as for
             :func:`shequkit.validate`.
+        figures: metrics to read from every community besides the rules (name →
+            :class:`Metric`), kept in the evaluation for reports
+            (``shequkit.reports.REPORT_FIGURES``); none by default.
 
     Raises:
         InputError: the file cannot be read at all.
@@ -334,15 +369,22 @@ def evaluate(
         sink=grouper.add,
     )
     report = validator.finish()
-    results = tuple(evaluate_views(pack, grouper.views()))
+    figures = dict(figures or {})
+    results = tuple(evaluate_views(pack, grouper.views(), figures))
     rollups = roll_up(pack, results, grouper.division_names)
     for issue in standards_issues(pack, results, rollups):
         report.add(issue, max_issues=max_issues)
-    return Evaluation(pack, results, rollups, report, source=report.source)
+    return Evaluation(pack, results, rollups, report, source=report.source, figures=figures)
 
 
-def evaluate_views(pack: RulePack, views: Iterator[CommunityView]) -> Iterator[CommunityResult]:
-    """Check each community view against every rule of ``pack`` (the per-community step)."""
+def evaluate_views(
+    pack: RulePack, views: Iterator[CommunityView], figures: Mapping[str, Metric] | None = None
+) -> Iterator[CommunityResult]:
+    """Check each community view against every rule of ``pack`` (the per-community step).
+
+    ``figures`` are read from each community too (see :attr:`Evaluation.figures`).
+    """
+    metrics = tuple((figures or {}).values())
     for view in views:
         findings = tuple(_check(rule, view, pack) for rule in pack.rules)
         meets = all(
@@ -363,6 +405,7 @@ def evaluate_views(pack: RulePack, views: Iterator[CommunityView]) -> Iterator[C
             findings,
             meets,
             grade,
+            tuple(metric(view) for metric in metrics),
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -105,6 +106,15 @@ class Issue:
         if self.location is not None:
             data["location"] = self.location
         return data
+
+
+# Characters XML 1.0 cannot hold at all; data may contain them (a stray backspace in a cell).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with characters XML cannot hold shown as ``\\xNN`` escapes."""
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 def _is_json_scalar(value: Any) -> bool:
@@ -219,7 +229,7 @@ class Report:
         )
         properties = etree.SubElement(suite, "properties")
         for name, value in (("source", self.source or ""), ("records", str(self.records))):
-            etree.SubElement(properties, "property", name=name, value=value)
+            etree.SubElement(properties, "property", name=name, value=_xml_safe(value))
         by_record: dict[str, list[Issue]] = {}
         for issue in self.issues:
             by_record.setdefault(_record_pointer(issue.path), []).append(issue)
@@ -227,7 +237,7 @@ class Report:
             etree.SubElement(suite, "testcase", classname="shequkit.validate", name="dataset")
         for pointer, issues in by_record.items():
             case = etree.SubElement(
-                suite, "testcase", classname="shequkit.validate", name=pointer or "/"
+                suite, "testcase", classname="shequkit.validate", name=_xml_safe(pointer or "/")
             )
             for issue in issues:
                 tag = "failure" if issue.severity is _ERROR else "system-out"
@@ -235,8 +245,9 @@ class Report:
                 text = "\n".join(_text_block(issue, show_sensitive=show_sensitive))
                 if tag == "failure":
                     element.set("type", issue.code)
-                    element.set("message", f"{issue.code} {issue.path}: {issue.message_en}")
-                element.text = text
+                    message = f"{issue.code} {issue.path}: {issue.message_en}"
+                    element.set("message", _xml_safe(message))
+                element.text = _xml_safe(text)
         suite.set("tests", str(max(1, len(by_record))))
         xml: str = etree.tostring(suite, encoding="unicode", pretty_print=True)
         return xml

@@ -1,8 +1,10 @@
 """Structural layer: turn one wire record into a model record, or say precisely why not.
 
-The fast path hands the whole mapping to the cattrs converter. Only when that
-fails does the diagnosis run, field by field, so a record with five problems
-gets five issues, each with its own code and JSON pointer.
+The fast path checks the whole mapping with one generated function per class
+(:mod:`shequkit.validate._compiled`); the cattrs converter decides what that
+code leaves open. Only when both fail does the diagnosis run, field by field,
+so a record with five problems gets five issues, each with its own code and
+JSON pointer.
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ from shequkit._convert import json_converter
 from shequkit._exceptions import ShequkitError
 from shequkit._masking import SENSITIVE, mask_name, mask_phone, mask_resident_id, mask_text
 from shequkit.codes import PersonName, PhoneNumber, ResidentID
+from shequkit.model import RECORD_KINDS, Metadata
 from shequkit.model._fields import ZH
+from shequkit.validate._compiled import Compiled, compiled_for
 from shequkit.validate._report import Issue
 
 __all__ = ["display_value", "structure_record"]
@@ -27,16 +31,29 @@ _MASKERS: Final[dict[Any, Callable[[str], str]]] = {
     PhoneNumber: mask_phone,
     PersonName: mask_name,
 }
+# The generated fast path per class (see _compiled); None where a class has none.
+_COMPILED: Final[dict[type[Any], Compiled | None]] = {
+    cls: compiled_for(cls) for cls in (*(kind.cls for kind in RECORD_KINDS), Metadata)
+}
 
 
 def structure_record(
-    cls: type[Any], data: Any, path: str, *, location: str | None = None
+    cls: type[Any], data: Any, path: str, *, location: str | None = None, build: bool = True
 ) -> tuple[Any | None, list[Issue]]:
-    """Structure ``data`` as ``cls``; return the record, or ``None`` and the issues found."""
+    """Structure ``data`` as ``cls``; return the record, or ``None`` and the issues found.
+
+    With ``build=False`` a valid record may come back as a read-only view of its
+    field values (see :mod:`shequkit.validate._compiled`) instead of the record.
+    """
     if type(data) is not dict:
         return None, [
             Issue.catalogued("SQK-E108", path, location=location, got=_json_type_name(data))
         ]
+    compiled = _COMPILED.get(cls)
+    if compiled is not None:
+        values = compiled.values(data)
+        if values is not None:
+            return (compiled.build(values) if build else compiled.view(values)), []
     try:
         return json_converter.structure(data, cls), []
     except Exception:

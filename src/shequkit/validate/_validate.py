@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+import attrs
+
 from shequkit._toolkit import Toolkit, default_toolkit
 from shequkit.formats import SUPPORTED_SCHEMA_VERSIONS, RawRecord, ReadOptions
 from shequkit.formats._base import META
@@ -33,12 +35,17 @@ class Validator:
     Feed the raw records of one document with :meth:`feed` (it returns the
     model record when the record is structurally valid, so a caller can load
     and validate in one pass), then call :meth:`finish` for the report.
+    With ``records=False`` nobody wants the records: :meth:`feed` returns
+    ``None`` and valid records are checked without being built (faster).
     """
 
-    def __init__(self, *, source: str | None = None, max_issues: int | None = None) -> None:
+    def __init__(
+        self, *, source: str | None = None, max_issues: int | None = None, records: bool = True
+    ) -> None:
         self.report = Report(source=source)
         self.meta: Metadata | None = None
         self._max_issues = max_issues
+        self._records = records
         self._meta_seen = False
         self._semantic = SemanticChecks(self._emit)
 
@@ -74,14 +81,16 @@ class Validator:
             )
             return None
         self.report.records += 1
-        record, issues = structure_record(kind.cls, raw.data, raw.path, location=raw.location)
+        record, issues = structure_record(
+            kind.cls, raw.data, raw.path, location=raw.location, build=self._records
+        )
         for issue in issues:
-            self._emit(issue)
+            self._emit(_at_cell(issue, raw) if raw.columns else issue)
         if record is None:
             self._semantic.add_unstructured_id(kind, raw.index, raw.data)
             return None
         self._semantic.add(kind, raw.index, record)
-        return record  # type: ignore[no-any-return]
+        return record if self._records else None
 
     def _feed_meta(self, raw: RawRecord) -> None:
         if self._meta_seen:
@@ -192,6 +201,17 @@ def validate(
     ).finish()
 
 
+def _at_cell(issue: Issue, raw: RawRecord) -> Issue:
+    """Name the cell of an issue about one field: ``sheet 社区 row 5 column D (社区类型)``."""
+    prefix = raw.path + "/"
+    if raw.columns is None or issue.location is None or not issue.path.startswith(prefix):
+        return issue
+    column = raw.columns.get(issue.path[len(prefix) :].split("/", 1)[0])
+    if column is None:
+        return issue
+    return attrs.evolve(issue, location=f"{issue.location} {column}")
+
+
 def check_source(
     source: Source,
     *,
@@ -222,7 +242,7 @@ def check_source(
         tools = toolkit or default_toolkit()
         raws = tools.read(path, format=format, options=ReadOptions(encoding=encoding))
         name = path.name
-    validator = Validator(source=name, max_issues=max_issues)
+    validator = Validator(source=name, max_issues=max_issues, records=sink is not None)
     for raw in raws:
         record = validator.feed(raw)
         if record is not None and sink is not None:

@@ -1,0 +1,3 @@
+"""Shared pytest configuration: fixture modules registered for every test file."""
+
+pytest_plugins = ["sync_fixtures"]
