@@ -1,7 +1,16 @@
 """Atomic file writes: a temporary file in the target's directory, renamed into place.
 
-An interrupted write (exception, Ctrl-C, SIGKILL) never leaves a truncated
-output: either the old file is still there or the complete new one is.
+An interrupted write (exception, Ctrl-C, SIGKILL, power loss) never leaves a
+truncated output: either the old file is still there or the complete new one
+is. The order is: write the temporary file, flush and ``fsync`` it, rename it
+over the target (atomic on POSIX and Windows), then ``fsync`` the directory so
+the rename itself survives a power loss.
+
+An exception removes the temporary file. A process killed outright cannot: it
+leaves a hidden ``.<name>.<random>.tmp`` beside the target, which no glob for
+the output's extension matches and which only its owner can read (it is
+created ``0600`` and given the usual permissions only when complete), since a
+half-written export may hold personal data. Such leftovers may be deleted.
 """
 
 from __future__ import annotations
@@ -21,18 +30,25 @@ def atomic_write(path: str | os.PathLike[str], *, fsync: bool = True) -> Iterato
     """Open a binary temporary file next to ``path``; on success rename it onto ``path``.
 
     On any exception the temporary file is removed and ``path`` is untouched.
+    The file ends with the permissions a plain ``open()`` would give it (the
+    umask applies), not mkstemp's ``0600``.
+
+    Args:
+        path: the target file.
+        fsync: flush the file and, after the rename, its directory to disk.
+            Turn off only for scratch output where durability does not matter.
     """
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
+    # mkstemp creates the file 0600: private while incomplete.
     handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    # mkstemp creates 0600; give the file the mode a plain open() would (umask applies).
-    os.chmod(temp_name, 0o666 & ~_umask())
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
             stream.flush()
             if fsync:
                 os.fsync(stream.fileno())
+        os.chmod(temp_name, 0o666 & ~_umask())
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -43,14 +59,19 @@ def atomic_write(path: str | os.PathLike[str], *, fsync: bool = True) -> Iterato
 
 
 def _umask() -> int:
-    # os.umask can only be read by setting it; restore at once.
+    """The process umask, read without changing it where the system allows."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    # Elsewhere it can only be read by setting it: restore at once.
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
 
 
 def _fsync_directory(directory: Path) -> None:
-    # Make the rename itself durable; not possible on every platform.
+    # Make the rename itself durable; directories cannot be opened on Windows.
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
