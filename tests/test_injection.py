@@ -136,8 +136,8 @@ def test_every_writer_keeps_formula_text_inert_and_reads_it_back(
         assert all(kind != "f" for _, _, kind in cells)  # no formula anywhere
         assert all(quoted for text, quoted, _ in cells if text.startswith(LEADS))
     elif writer == "hsds":
-        # The plugin's decision: an interchange file for HSDS tools, text as is.
-        assert payload in _csv_cells(path, "utf-8")
+        cells = _csv_cells(path, "utf-8")
+        assert ("'" + payload if dangerous else payload) in cells
     elif writer == "hsds-json":
         assert payload in _strings(json.loads(path.read_text(encoding="utf-8")))
 

@@ -282,3 +282,11 @@ def test_redirects_chain_and_end_when_the_old_id_comes_back(state: SyncState) ->
     state.apply_page([Change("community", "c1", 3, data=COMMUNITY)], "b")
 
     assert state.redirects() == {("community", "c2"): "c3"}
+
+
+def test_the_state_file_is_owner_only(tmp_path: Path) -> None:
+    # It holds the records themselves, personal data included.
+    state = SyncState(tmp_path / "state.db")
+    state.close()
+
+    assert (tmp_path / "state.db").stat().st_mode & 0o777 == 0o600

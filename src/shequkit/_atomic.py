@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "create_private"]
 
 
 @contextlib.contextmanager
@@ -78,3 +78,16 @@ def _fsync_directory(directory: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def create_private(path: str | os.PathLike[str]) -> None:
+    """Create ``path`` empty and owner-only (``0600``) unless it exists.
+
+    For files that hold personal data and are not outputs for others: sync state and
+    sandbox databases (SQLite gives their ``-wal`` and ``-shm`` files the same mode).
+    """
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    os.close(descriptor)

@@ -18,6 +18,7 @@ from shequkit.formats._return_workbook import (
     present,
     tally_key,
 )
+from shequkit.formats._tabular import neutralise, restore
 
 __all__ = [
     "SUPPORTED_SCHEMA_VERSIONS",
@@ -32,6 +33,8 @@ __all__ = [
     "ReturnSheet",
     "ReturnWorkbookCodec",
     "Tally",
+    "neutralise",
     "present",
+    "restore",
     "tally_key",
 ]

@@ -20,6 +20,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from shequkit._atomic import create_private
 from shequkit.sandbox._batch import OutOfScope, StoredRecord, apply_operations, load_record
 from shequkit.sync._protocol import (
     BatchResponse,
@@ -117,6 +118,7 @@ class SandboxStore:
     def _connection(self) -> Iterator[sqlite3.Connection]:
         with self._lock:
             if self._conn is None:
+                create_private(self.path)  # it holds personal data
                 conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")

@@ -39,6 +39,7 @@ from typing import Any, Final
 
 import attrs
 
+from shequkit._atomic import create_private
 from shequkit._exceptions import UsageError
 from shequkit.model import RECORD_KINDS
 from shequkit.sync._local import apply_tombstone, follow_redirects, put_pulled
@@ -186,6 +187,7 @@ class SyncState:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        create_private(self.path)  # it holds personal data
         self._db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
         try:
             self._db.execute("PRAGMA busy_timeout = 10000")

@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Final
 
 from shequkit import UsageError
 from shequkit._atomic import atomic_write
-from shequkit.formats import RawRecord, ReadOptions
+from shequkit.formats import RawRecord, ReadOptions, neutralise
 from shequkit.model import Metadata, Record
 from shequkit_hsds._mapping import Directory, Row, build_directory
 from shequkit_hsds._tables import TABLES, Field, Table
@@ -152,12 +152,14 @@ def csv_bytes(table: Table, rows: list[Row]) -> bytes:
 
 
 def _cell(value: object) -> str:
-    # Values are written as they are: this is an interchange file for HSDS
-    # tools, so text is not altered to defuse spreadsheet formulas.
+    # People double-click CSV files into spreadsheets: text that could start a formula
+    # gets the same leading ' as shequkit's own CSV (numbers are never touched).
     if value is None:
         return ""
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 
