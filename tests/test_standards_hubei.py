@@ -896,7 +896,7 @@ def test_a_county_short_of_every_community_graded_needs_the_rest() -> None:
         "hb-target-first-grade": 1,
         "hb-target-graded-reached": 2,
     }
-    missed = [issue for issue in evaluation.report.issues if issue.code == "SQK-W404"]
+    missed = [issue for issue in evaluation.issues() if issue.code == "SQK-W404"]
     assert {issue.record_id for issue in missed} == {"420116000000"}
     assert len(missed) == 3
 

@@ -533,7 +533,7 @@ def test_share_targets_per_county_at_their_boundaries(
     assert tuple(result.finding.outcome.value for result in county.targets) == outcomes
     for scope in (Scope.STREET, Scope.CITY, Scope.PROVINCE):
         assert all(unit.targets == () for unit in evaluation.rollups[scope])
-    missed = [issue for issue in evaluation.report.issues if issue.code == "SQK-W404"]
+    missed = [issue for issue in evaluation.issues() if issue.code == "SQK-W404"]
     assert len(missed) == outcomes.count("fail")
 
 

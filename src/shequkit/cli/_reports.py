@@ -12,7 +12,7 @@ from shequkit._exceptions import UsageError
 from shequkit._toolkit import default_toolkit
 from shequkit.cli._app import EXIT_INVALID, EXIT_OK, _handle_errors, _progress, _stderr, cli
 from shequkit.reports import REPORT_FIGURES, write_template
-from shequkit.reports._content import data_error_count, share_text
+from shequkit.reports._content import share_text
 from shequkit.standards import evaluate
 
 __all__ = ["report_command", "template_command"]
@@ -75,7 +75,7 @@ def report_command(
         f"{evaluation.pack.name} {evaluation.pack.version}: 社区 communities {total:,};"
         f" 达标 meeting the standard {meeting:,} ({share_text(meeting / total if total else None)})"
     )
-    errors = data_error_count(evaluation)
+    errors = evaluation.data_errors
     if errors:
         console.print(
             f"数据有 {errors} 个错误,请先运行 shequkit validate {file.name}\n"

@@ -21,7 +21,6 @@ from shequkit.cli._app import (
 )
 from shequkit.standards import ROLLUP_SCOPES, Evaluation, Outcome, RulePack, Scope, evaluate
 from shequkit.standards._evaluate import resolve_pack
-from shequkit.validate import Layer, Severity
 
 __all__ = ["evaluate_command", "standards_command"]
 
@@ -142,7 +141,7 @@ def evaluate_command(
         click.echo(json.dumps(evaluation.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_evaluation(evaluation, _LEVELS[level])
-    data_errors = data_error_count(evaluation)
+    data_errors = evaluation.data_errors
     if data_errors:
         _stderr().print(
             f"数据有 {data_errors} 个错误,请先运行 shequkit validate {file.name}\n"
@@ -150,15 +149,6 @@ def evaluate_command(
             markup=False,
         )
     sys.exit(EXIT_INVALID if data_errors else EXIT_OK)
-
-
-def data_error_count(evaluation: Evaluation) -> int:
-    """Errors of the structural and semantic layers (the data), not of the standard."""
-    return sum(
-        1
-        for issue in evaluation.report.issues
-        if issue.severity is Severity.ERROR and issue.layer is not Layer.STANDARDS
-    )
 
 
 def _share(value: float | None) -> str:

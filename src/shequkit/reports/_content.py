@@ -27,8 +27,7 @@ from shequkit.standards import (
     TargetResult,
     UnitRollup,
 )
-from shequkit.validate import Layer, Severity
-from shequkit.validate._catalogue import issue_type
+from shequkit.validate import Severity
 
 __all__ = [
     "LEVEL_TITLES",
@@ -38,7 +37,6 @@ __all__ = [
     "Table",
     "charts",
     "community_table",
-    "data_error_count",
     "level_table",
     "missed_targets_table",
     "rules_table",
@@ -118,16 +116,6 @@ def _share(passed: int, assessed: int) -> float | None:
     return passed / assessed if assessed else None
 
 
-def data_error_count(evaluation: Evaluation) -> int:
-    """Errors of the structural and semantic layers (the data), not of the standard."""
-    return sum(
-        count
-        for code, count in evaluation.report.counts.items()
-        if issue_type(code).severity is Severity.ERROR
-        and issue_type(code).layer is not Layer.STANDARDS
-    )
-
-
 def summary_items(evaluation: Evaluation) -> list[tuple[Heading, Cell]]:
     """The summary: pack, source, totals and the share meeting the standard."""
     pack = evaluation.pack
@@ -142,7 +130,7 @@ def summary_items(evaluation: Evaluation) -> list[tuple[Heading, Cell]]:
         (Heading("达标率", "share meeting the standard", "share"), _share(meeting, total)),
         (Heading("规则数", "rules", "int"), len(pack.rules)),
         (Heading("目标数", "targets", "int"), len(pack.targets)),
-        (Heading("数据错误", "data errors", "int"), data_error_count(evaluation)),
+        (Heading("数据错误", "data errors", "int"), evaluation.data_errors),
         (
             Heading("结果说明", "outcomes"),
             "; ".join(f"{outcome.label_zh} {outcome.value}" for outcome in Outcome),

@@ -146,7 +146,8 @@ class Evaluation:
         pack: the rule pack evaluated.
         communities: one result per community, in document order.
         rollups: per division level, one rollup per division (ordered by code).
-        report: the validation report, with the standards issues added.
+        report: the validation report of the data (structural and semantic layers);
+            the standards findings as issues come from :meth:`issues`.
         source: the file name, when the source was a file.
         figures: the figures read from every community besides the rules (name →
             metric), for reports such as the service-space distribution; each
@@ -166,6 +167,19 @@ class Evaluation:
         if name not in names:
             raise KeyError(name)
         return result.figures[names.index(name)]
+
+    def issues(self) -> Iterator[Issue]:
+        """The standards-layer issues, made one at a time (a large evaluation has many).
+
+        Each required rule not met (``SQK-E401``), recommended rule not met
+        (``SQK-W402``), data gap (``SQK-W403``) and missed target (``SQK-W404``).
+        """
+        return standards_issues(self.pack, self.communities, self.rollups)
+
+    @property
+    def data_errors(self) -> int:
+        """Errors in the data itself (the validation report), not in meeting the standard."""
+        return self.report.error_count
 
     @property
     def meeting_standard(self) -> int:
@@ -340,8 +354,8 @@ def evaluate(
     """Evaluate every community of ``source`` against a rule pack and roll the results up.
 
     The source is validated in the same pass (``evaluation.report`` holds the
-    structural, semantic and standards issues); records that fail the
-    structural layer are left out of the evaluation.
+    structural and semantic issues, ``evaluation.issues()`` the standards ones);
+    records that fail the structural layer are left out of the evaluation.
 
     Args:
         source: a :class:`~shequkit.Dataset`, a canonical ``dict`` or a file path.
@@ -372,8 +386,6 @@ def evaluate(
     figures = dict(figures or {})
     results = tuple(evaluate_views(pack, grouper.views(), figures))
     rollups = roll_up(pack, results, grouper.division_names)
-    for issue in standards_issues(pack, results, rollups):
-        report.add(issue, max_issues=max_issues)
     return Evaluation(pack, results, rollups, report, source=report.source, figures=figures)
 
 
@@ -385,8 +397,14 @@ def evaluate_views(
     ``figures`` are read from each community too (see :attr:`Evaluation.figures`).
     """
     metrics = tuple((figures or {}).values())
+    # Most findings repeat (pass with the same count, missing data...): keep one of each,
+    # so a national evaluation holds a few thousand Finding objects, not millions.
+    seen: dict[Finding, Finding] = {}
     for view in views:
-        findings = tuple(_check(rule, view, pack) for rule in pack.rules)
+        findings = tuple(
+            seen.setdefault(finding, finding)
+            for finding in (_check(rule, view, pack) for rule in pack.rules)
+        )
         meets = all(
             finding.outcome in (Outcome.PASS, Outcome.NOT_APPLICABLE)
             for rule, finding in zip(pack.rules, findings, strict=True)

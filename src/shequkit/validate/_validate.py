@@ -190,6 +190,8 @@ def validate(
             progress=progress,
             toolkit=toolkit,
         )
+        for issue in evaluation.issues():
+            evaluation.report.add(issue, max_issues=max_issues)
         return evaluation.report
     return check_source(
         source,
