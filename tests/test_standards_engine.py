@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 import shequkit
 from shequkit.cli import cli
-from shequkit.codes import FacilityType, VolunteerCategory
-from shequkit.model import Community, Facility, VolunteerTeam
+from shequkit.codes import FacilityType, FundingPurpose, FundingSource, VolunteerCategory
+from shequkit.model import Community, Facility, Funding, VolunteerTeam
 from shequkit.sample import SampleSpec, generate_sample
 from shequkit.standards import (
     ROLLUP_SCOPES,
@@ -35,6 +35,7 @@ from shequkit.standards import (
     at_most,
     between,
     community_field,
+    count_latest,
     count_of,
     covers_all,
     evaluate,
@@ -148,6 +149,29 @@ def test_count_and_total_of_matching_records() -> None:
     assert libraries(view(None, library(300), library(250, 2))) == 2
     assert books(view()) == 0  # no library: nothing to count, not missing data
     assert books(view(None, library(None))) is None  # a library without its book count
+
+
+def funding(number: int, year: int, source: FundingSource) -> Funding:
+    return Funding(
+        id=f"m{number}",
+        community_id="c1",
+        year=year,
+        source=source,
+        purpose=FundingPurpose.OPERATING,
+        amount_yuan=1000,
+    )
+
+
+def test_count_latest_counts_only_the_latest_year() -> None:
+    fee = count_latest(
+        Funding, "year", "费随事转", "fee follows task", source=FundingSource.FEE_FOLLOWS_TASK
+    )
+    old = funding(1, 2023, FundingSource.FEE_FOLLOWS_TASK)
+    new = [funding(2, 2024, FundingSource.FISCAL), funding(3, 2024, FundingSource.FISCAL)]
+    assert view(None, old, *new).latest(Funding, "year") == tuple(new)
+    assert fee(view(None, old, *new)) == 0  # last year's line does not count
+    assert fee(view(None, old)) == 1
+    assert fee(view()) is None  # no funding at all: missing data, not zero
 
 
 @pytest.mark.parametrize(

@@ -126,6 +126,10 @@ class _ProbeView:
         self._note(cls, field, conditions)
         return frozenset()
 
+    def latest(self, cls: type[Any], field: str) -> tuple[Any, ...] | None:
+        self._note(cls, None, {})
+        return None
+
 
 def rule_needs(rule: Rule) -> tuple[Need, ...]:
     """The data ``rule`` reads (community fields, records counted or summed), without repeats."""

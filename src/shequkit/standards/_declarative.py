@@ -16,10 +16,11 @@ from typing import Any
 
 import attrs
 
+from shequkit.codes import ServiceCategory, TargetGroup
 from shequkit.model._fields import UNIT, ZH
-from shequkit.model._records import Community
+from shequkit.model._records import Community, Service
 from shequkit.standards._rules import Citation, Finding, Outcome, Rule
-from shequkit.standards._view import CommunityView
+from shequkit.standards._view import CommunityView, _matches
 from shequkit.validate._catalogue import Severity
 
 __all__ = [
@@ -28,11 +29,14 @@ __all__ = [
     "at_most",
     "between",
     "community_field",
+    "count_latest",
     "count_of",
     "covers_all",
+    "has",
     "is_true",
     "one_per",
     "requires",
+    "services_for",
     "total_of",
 ]
 
@@ -75,6 +79,53 @@ def count_of(
 ) -> Metric:
     """How many records of ``cls`` the community has that match ``conditions``."""
     return Metric(label_zh, label_en, unit, lambda view: view.count(cls, **conditions))
+
+
+def count_latest(
+    cls: type[Any],
+    field: str,
+    label_zh: str,
+    label_en: str,
+    *,
+    unit: str = "个",
+    **conditions: Any,
+) -> Metric:
+    """How many of the community's latest records of ``cls`` (by ``field``) match ``conditions``.
+
+    "Funding lines of the latest year paid by the district" is
+    ``count_latest(Funding, "year", ..., payer_level=DivisionLevel.COUNTY)``. A
+    community with no record of ``cls`` at all is missing data.
+    """
+
+    def read(view: CommunityView) -> Number | None:
+        latest = view.latest(cls, field)
+        if latest is None:
+            return None
+        return sum(1 for record in latest if _matches(record, conditions))
+
+    return Metric(label_zh, label_en, unit, read)
+
+
+def services_for(
+    label_zh: str,
+    label_en: str,
+    *,
+    categories: Iterable[ServiceCategory] = (),
+    groups: Iterable[TargetGroup] = (),
+) -> Metric:
+    """How many services are of one of ``categories`` or serve one of ``groups``."""
+    wanted_categories = frozenset(categories)
+    wanted_groups = frozenset(groups)
+
+    def read(view: CommunityView) -> int:
+        return sum(
+            1
+            for service in view.of(Service)
+            if service.category in wanted_categories
+            or not wanted_groups.isdisjoint(service.target_groups)
+        )
+
+    return Metric(label_zh, label_en, "项", read)
 
 
 def total_of(
@@ -288,6 +339,31 @@ def requires(
         citation,
         check,
         expected="、".join(names),
+        severity=severity,
+        applies=applies,
+    )
+
+
+def has(
+    rule_id: str,
+    metric: Metric,
+    *,
+    title_zh: str,
+    title_en: str,
+    citation: Citation,
+    severity: Severity = Severity.ERROR,
+    applies: Callable[[CommunityView], bool] | None = None,
+) -> Rule:
+    """A rule that the community has one thing (``metric`` at least 1), named in reports.
+
+    The one-item form of :func:`requires`: a failure reads "缺:<the metric's name>".
+    """
+    return requires(
+        rule_id,
+        {metric.label_zh: metric},
+        title_zh=title_zh,
+        title_en=title_en,
+        citation=citation,
         severity=severity,
         applies=applies,
     )

@@ -15,7 +15,6 @@ choices made where the text is vague are on ``docs/standards/national.md``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Final
 
 from shequkit.codes import (
@@ -32,8 +31,10 @@ from shequkit.standards._declarative import (
     at_least,
     count_of,
     covers_all,
+    has,
     is_true,
     requires,
+    services_for,
 )
 from shequkit.standards._rules import Citation, Finding, Outcome, Rule, RulePack, Scope, Target
 from shequkit.standards._view import CommunityView
@@ -46,7 +47,6 @@ __all__ = [
     "SPACE_PER_100_HOUSEHOLDS",
     "TEN_FUNCTIONS",
     "is_urban",
-    "services_for",
 ]
 
 PLAN: Final = "十四五城乡社区服务体系建设规划"
@@ -87,50 +87,8 @@ def is_urban(view: CommunityView) -> bool:
     return kind is None or kind.is_urban
 
 
-def services_for(
-    label_zh: str,
-    label_en: str,
-    *,
-    categories: Iterable[ServiceCategory] = (),
-    groups: Iterable[TargetGroup] = (),
-) -> Metric:
-    """How many services are of one of ``categories`` or serve one of ``groups``."""
-    wanted_categories = frozenset(categories)
-    wanted_groups = frozenset(groups)
-
-    def read(view: CommunityView) -> int:
-        return sum(
-            1
-            for service in view.of(Service)
-            if service.category in wanted_categories
-            or not wanted_groups.isdisjoint(service.target_groups)
-        )
-
-    return Metric(label_zh, label_en, "项", read)
-
-
 def _organisation(name: str, kind: OrganisationType) -> Metric:
     return count_of(Organisation, name, kind.name.lower().replace("_", " "), type=kind)
-
-
-def _has(
-    rule_id: str,
-    metric: Metric,
-    *,
-    title_zh: str,
-    title_en: str,
-    citation: Citation,
-    severity: Severity = Severity.ERROR,
-) -> Rule:
-    """A rule that the community has one thing (``metric`` at least 1), named in reports."""
-    return requires(
-        rule_id,
-        {metric.label_zh: metric},
-        title_zh=title_zh,
-        title_en=title_en,
-        citation=citation,
-        severity=severity,
-    )
 
 
 def _under_committee(rule_id: str, kind: OrganisationType, title_en: str) -> Rule:
@@ -185,28 +143,28 @@ _T = TargetGroup
 
 _RULES: Final = (
     # -- organisations (seed 000 第二、一; seed 003) -------------------------------
-    _has(
+    has(
         "cn-party-organisation",
         _organisation("社区党组织", OrganisationType.PARTY_ORGANISATION),
         title_zh="成立社区党组织",
         title_en="the community has a party organisation",
         citation=_cite000("第二、一", "要按照〈〈黨章〉〉的規定成立社區黨組織"),
     ),
-    _has(
+    has(
         "cn-members-assembly",
         _organisation("社区成员代表大会", OrganisationType.MEMBERS_ASSEMBLY),
         title_zh="成立社区成员代表大会",
         title_en="the community has a members' assembly",
         citation=_ORGANISATIONS,
     ),
-    _has(
+    has(
         "cn-residents-committee",
         _organisation("社区居民委员会", OrganisationType.RESIDENTS_COMMITTEE),
         title_zh="成立社区居民委员会",
         title_en="the community has a residents' committee",
         citation=_ORGANISATIONS,
     ),
-    _has(
+    has(
         "cn-consultation-committee",
         _organisation("社区协商议事委员会", OrganisationType.CONSULTATION_COMMITTEE),
         title_zh="成立社区协商议事委员会",
@@ -223,7 +181,7 @@ _RULES: Final = (
         OrganisationType.PUBLIC_SECURITY_COMMITTEE,
         "a public-security committee under the residents' committee",
     ),
-    _has(
+    has(
         "cn-social-organisations",
         _organisation("社区社会组织", OrganisationType.SOCIAL_ORGANISATION),
         title_zh="培育社区社会组织",
@@ -258,7 +216,7 @@ _RULES: Final = (
         ),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "cn-reemployment-services",
         services_for(
             "再就业和社会保障服务",
@@ -271,7 +229,7 @@ _RULES: Final = (
         citation=_cite000("第三", "面向下崗失業人員開展再就業和社會保障服務"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "cn-subsistence-allowance",
         services_for(
             "面向低保对象的服务",
@@ -285,7 +243,7 @@ _RULES: Final = (
         ),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "cn-donation-point",
         count_of(
             Facility,
@@ -298,7 +256,7 @@ _RULES: Final = (
         citation=_cite000("第三", "要依托社區建立社區居民固定捐贈點"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "cn-elderly-services",
         services_for(
             "为老年人服务",

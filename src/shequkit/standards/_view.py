@@ -61,6 +61,18 @@ class CommunityView:
         total = sum(known)
         return float(total) if isinstance(total, Decimal) else total
 
+    def latest(self, cls: type[R], field: str) -> tuple[R, ...] | None:
+        """The records of class ``cls`` with the largest ``field`` (the latest ``year``).
+
+        ``None`` when the community has no such record with a value of ``field``:
+        for rules, no record at all is missing data, not zero.
+        """
+        dated = [record for record in self.of(cls) if getattr(record, field) is not None]
+        if not dated:
+            return None
+        newest = max(getattr(record, field) for record in dated)
+        return tuple(record for record in dated if getattr(record, field) == newest)
+
     def distinct(self, cls: type[Any], field: str, **conditions: Any) -> frozenset[Any]:
         """The distinct non-missing values of ``field`` over matching records."""
         return frozenset(

@@ -55,6 +55,7 @@ from shequkit.standards import (
     Target,
     at_least,
     community_field,
+    count_latest,
     count_of,
     is_true,
     requires,
@@ -465,22 +466,13 @@ _KIT_RULES: Final = (
 # -- part two, 4: allowances and funds -------------------------------------------------------
 
 
-def _latest_funding(view: CommunityView) -> list[Funding] | None:
-    """The community's funding lines of its latest year, or ``None`` when it has none."""
-    lines = view.of(Funding)
-    if not lines:
-        return None
-    year = max(line.year for line in lines)
-    return [line for line in lines if line.year == year]
-
-
 def _district_funds(view: CommunityView, purpose: FundingPurpose) -> Decimal | None:
     """What the district (区财政, county level) paid for ``purpose`` in the latest year.
 
     ``None`` (missing data) without funding records, or when a fiscal line for
     the purpose does not say which level paid it.
     """
-    lines = _latest_funding(view)
+    lines = view.latest(Funding, "year")
     if lines is None:
         return None
     fiscal = [
@@ -529,14 +521,7 @@ _OFFICE_FUNDS: Final = Metric("区财政办公经费", "district office funds", 
 
 def _funding_lines(name: str, **conditions: Any) -> Metric:
     """How many funding lines of the latest year match ``conditions`` (``None``: no funding)."""
-
-    def read(view: CommunityView) -> int | None:
-        lines = _latest_funding(view)
-        if lines is None:
-            return None
-        return sum(1 for line in lines if all(getattr(line, k) is v for k, v in conditions.items()))
-
-    return Metric(name, _names(conditions.values()), "笔", read)
+    return count_latest(Funding, "year", name, _names(conditions.values()), unit="笔", **conditions)
 
 
 _QIANCHUAN: Final = "每年对前川11个社区内工作者人均补贴生活费6000元,每个社区补助办公经费1万元"

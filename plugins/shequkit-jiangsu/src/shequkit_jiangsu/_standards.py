@@ -13,7 +13,7 @@ each are the pack's grading. The choices made where the text is vague are on
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Final
 
 from shequkit.codes import (
@@ -44,9 +44,10 @@ from shequkit.standards import (
     community_field,
     count_of,
     covers_all,
+    has,
     is_true,
     one_per,
-    requires,
+    services_for,
 )
 from shequkit.validate import Severity
 
@@ -155,28 +156,6 @@ def jiangsu_grade(view: CommunityView, findings: Mapping[str, Finding]) -> Grade
 # -- metrics and rule shapes --------------------------------------------------------------
 
 
-def _services_for(
-    label_zh: str,
-    label_en: str,
-    *,
-    categories: Iterable[ServiceCategory] = (),
-    groups: Iterable[TargetGroup] = (),
-) -> Metric:
-    """How many services are of one of ``categories`` or serve one of ``groups``."""
-    wanted_categories = frozenset(categories)
-    wanted_groups = frozenset(groups)
-
-    def read(view: CommunityView) -> int:
-        return sum(
-            1
-            for service in view.of(Service)
-            if service.category in wanted_categories
-            or not wanted_groups.isdisjoint(service.target_groups)
-        )
-
-    return Metric(label_zh, label_en, "项", read)
-
-
 def _facilities(label_zh: str, label_en: str, *kinds: FacilityType) -> Metric:
     return count_of(Facility, label_zh, label_en, type=kinds)
 
@@ -188,26 +167,6 @@ def _designations(
     if not levels:
         return count_of(Designation, label_zh, label_en, category=kind)
     return count_of(Designation, label_zh, label_en, category=kind, level=levels)
-
-
-def _has(
-    rule_id: str,
-    metric: Metric,
-    *,
-    title_zh: str,
-    title_en: str,
-    citation: Citation,
-    severity: Severity = Severity.ERROR,
-) -> Rule:
-    """A rule that the community has one thing (``metric`` at least 1), named in reports."""
-    return requires(
-        rule_id,
-        {metric.label_zh: metric},
-        title_zh=title_zh,
-        title_en=title_en,
-        citation=citation,
-        severity=severity,
-    )
 
 
 _LIBRARY: Final = _cite("二、2", "社區圖書閱覽室、藏書在500冊以上,并正常開放")
@@ -289,17 +248,17 @@ _P = HonourLevel
 
 _RULES: Final = (
     # -- 二、1 community services -------------------------------------------------------
-    _has(
+    has(
         "js-convenience-services",
-        _services_for("便民利民服务", "convenience services", categories=(_S.CONVENIENCE,)),
+        services_for("便民利民服务", "convenience services", categories=(_S.CONVENIENCE,)),
         title_zh="开展便民利民服务",
         title_en="convenience services for daily needs",
         citation=_cite("二、1", "開展便民利民服務、滿足群眾日常生活需要"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "js-employment-services",
-        _services_for(
+        services_for(
             "就业和社会保障服务",
             "employment and social-security services",
             categories=(_S.EMPLOYMENT, _S.SOCIAL_SECURITY),
@@ -310,7 +269,7 @@ _RULES: Final = (
         citation=_cite("二、1", "開展就業和社會保障服務"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "js-full-employment",
         _designations(
             "充分就业社区称号", "full-employment community title", DesignationKind.FULL_EMPLOYMENT
@@ -320,17 +279,15 @@ _RULES: Final = (
         citation=_cite("二、1", "開展就業和社會保障服務,使充分再就業社區達80%"),
         severity=Severity.INFO,
     ),
-    _has(
+    has(
         "js-assistance-services",
-        _services_for(
-            "社区救助服务", "assistance services", categories=(_S.ASSISTANCE, _S.CHARITY)
-        ),
+        services_for("社区救助服务", "assistance services", categories=(_S.ASSISTANCE, _S.CHARITY)),
         title_zh="开展社区救助服务",
         title_en="assistance services for families in difficulty",
         citation=_cite("二、1", "開展社區救助服務,關心困難“邊緣群體”的生活"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "js-charity-point",
         _facilities(
             "慈善超市或社区捐助接收点",
@@ -343,7 +300,7 @@ _RULES: Final = (
         citation=_cite("二、1", "繼續推進“愛心超市”、“慈善超市”和社區捐助接收點的建設"),
         severity=Severity.INFO,
     ),
-    _has(
+    has(
         "js-health-services",
         Metric(
             "社区卫生服务",
@@ -359,9 +316,9 @@ _RULES: Final = (
         citation=_cite("二、1", "開展社區衛生服務,發揮社區醫院在健康教育、預防保健等方面的作用"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "js-elderly-services",
-        _services_for(
+        services_for(
             "社区老年服务",
             "services for the elderly",
             categories=(_S.ELDERLY_CARE,),
@@ -413,7 +370,7 @@ _RULES: Final = (
         _library_open,
         expected="是",
     ),
-    _has(
+    has(
         "js-schools",
         _facilities(
             "市民学校或社区党校",
@@ -427,7 +384,7 @@ _RULES: Final = (
         severity=Severity.WARNING,
     ),
     # -- 二、3 environment -------------------------------------------------------------
-    _has(
+    has(
         "js-green-provincial",
         _designations(
             "省级以上绿色人居社区称号",
@@ -441,7 +398,7 @@ _RULES: Final = (
         citation=_cite("二、3", "力爭有2個社區達到省級“綠色人居社區”"),
         severity=Severity.INFO,
     ),
-    _has(
+    has(
         "js-green-city",
         _designations(
             "市级以上绿色人居社区称号",
@@ -457,7 +414,7 @@ _RULES: Final = (
         severity=Severity.INFO,
     ),
     # -- 二、4 public order ------------------------------------------------------------
-    _has(
+    has(
         "js-democracy-rule-of-law",
         count_of(
             Designation,
@@ -497,7 +454,7 @@ _RULES: Final = (
         _no_petitions,
         expected="0 次",
     ),
-    _has(
+    has(
         "js-talk-room",
         _facilities("谈心室", "heart-to-heart room", _F.HEART_TO_HEART_ROOM),
         title_zh="有条件的社区设立“谈心室”",
@@ -506,7 +463,7 @@ _RULES: Final = (
         severity=Severity.WARNING,
     ),
     # -- 二、5 party building -----------------------------------------------------------
-    _has(
+    has(
         "js-party-members-centre",
         _facilities("社区党员服务中心", "party members' service centre", _F.PARTY_MEMBERS_CENTRE),
         title_zh="利用社区党员服务中心平台",
@@ -548,7 +505,7 @@ _RULES: Final = (
             "三、3", "把社區劃分若干小塊,如同棋盤網格然后明確相關人員聯系協管,劃分黨員責任區"
         ),
     ),
-    _has(
+    has(
         "js-party-general-branch",
         count_of(
             Organisation,

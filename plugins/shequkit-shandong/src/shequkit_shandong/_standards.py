@@ -54,8 +54,10 @@ from shequkit.standards import (
     at_most,
     between,
     community_field,
+    count_latest,
     count_of,
     covers_all,
+    has,
     is_true,
     one_per,
     requires,
@@ -120,26 +122,6 @@ def _services(name: str, *categories: ServiceCategory) -> Metric:
     return count_of(Service, name, _names(categories), unit="项", category=categories)
 
 
-def _has(
-    rule_id: str,
-    metric: Metric,
-    *,
-    title_zh: str,
-    title_en: str,
-    citation: Citation,
-    severity: Severity = Severity.ERROR,
-) -> Rule:
-    """A rule that the community has one thing (``metric`` at least 1), named in reports."""
-    return requires(
-        rule_id,
-        {metric.label_zh: metric},
-        title_zh=title_zh,
-        title_en=title_en,
-        citation=citation,
-        severity=severity,
-    )
-
-
 def _staff(view: CommunityView, roles: Iterable[StaffRole], **conditions: Any) -> list[Staff]:
     return list(view.where(Staff, role=tuple(roles), **conditions))
 
@@ -179,14 +161,14 @@ def _all_elected(view: CommunityView) -> Finding:
 
 
 _ORGANISATION_RULES: Final = (
-    _has(
+    has(
         "sd-party-organisation",
         count_of(Organisation, "社区党组织", "party", type=OrganisationType.PARTY_ORGANISATION),
         title_zh="建立社区党组织",
         title_en="the community has a party organisation",
         citation=_cite("二、1", "及时建立健全和调整社区党组织,开展党的工作"),
     ),
-    _has(
+    has(
         "sd-residents-committee",
         count_of(
             Organisation, "社区居民委员会", "committee", type=OrganisationType.RESIDENTS_COMMITTEE
@@ -257,7 +239,7 @@ _ORGANISATION_RULES: Final = (
 # -- part three: self-government and public services ---------------------------------
 
 _GOVERNANCE_RULES: Final = (
-    _has(
+    has(
         "sd-talk-room",
         _facility("民情室", FacilityType.TALK_ROOM),
         title_zh="设立民情室",
@@ -278,17 +260,8 @@ _GOVERNANCE_RULES: Final = (
 # -- part four: funding ---------------------------------------------------------------
 
 
-def _latest_funding(view: CommunityView) -> list[Funding] | None:
-    """The community's funding lines of its latest year, or ``None`` when it has none."""
-    lines = view.of(Funding)
-    if not lines:
-        return None
-    year = max(line.year for line in lines)
-    return [line for line in lines if line.year == year]
-
-
 def _operating_funds(view: CommunityView) -> Finding:
-    lines = _latest_funding(view)
+    lines = view.latest(Funding, "year")
     households = view.community.households
     if households == 0:
         return Finding(Outcome.NOT_APPLICABLE)
@@ -310,7 +283,7 @@ def _operating_funds(view: CommunityView) -> Finding:
 
 
 def _allowance_split(view: CommunityView) -> Finding:
-    lines = _latest_funding(view)
+    lines = view.latest(Funding, "year")
     if lines is None:
         return Finding(Outcome.MISSING_DATA)
     allowances = [line for line in lines if line.purpose is FundingPurpose.LIVING_ALLOWANCE]
@@ -332,22 +305,15 @@ def _allowance_split(view: CommunityView) -> Finding:
     return Finding(Outcome.PASS if within else Outcome.FAIL, actual=shown)
 
 
-def _has_funding(name: str, **conditions: Any) -> Metric:
+def _funding_lines(name: str, **conditions: Any) -> Metric:
     """How many funding lines of the latest year match ``conditions`` (``None``: no funding)."""
-
-    def read(view: CommunityView) -> int | None:
-        lines = _latest_funding(view)
-        if lines is None:
-            return None
-        return sum(1 for line in lines if all(getattr(line, k) is v for k, v in conditions.items()))
-
-    return Metric(name, _names(conditions.values()), "笔", read)
+    return count_latest(Funding, "year", name, _names(conditions.values()), unit="笔", **conditions)
 
 
 _FUNDING_RULES: Final = (
-    _has(
+    has(
         "sd-fee-follows-task",
-        _has_funding("“费随事转”经费", source=FundingSource.FEE_FOLLOWS_TASK),
+        _funding_lines("“费随事转”经费", source=FundingSource.FEE_FOLLOWS_TASK),
         title_zh="协助行政事务给予相应经费(费随事转)",
         title_en="delegated administrative work comes with funds (费随事转)",
         citation=_cite(
@@ -373,9 +339,9 @@ _FUNDING_RULES: Final = (
         _allowance_split,
         expected="50%∶20%∶30%(±1个百分点)",
     ),
-    _has(
+    has(
         "sd-social-insurance",
-        _has_funding("社会保险经费", purpose=FundingPurpose.SOCIAL_INSURANCE),
+        _funding_lines("社会保险经费", purpose=FundingPurpose.SOCIAL_INSURANCE),
         title_zh="居委会成员参加基本养老、医疗等社会保险",
         title_en="committee members are covered by pension and medical insurance",
         citation=_cite("四、2", "并按规定参加基本养老、医疗等社会保险"),
@@ -550,7 +516,7 @@ def _grid_sizes(view: CommunityView) -> Finding:
 _GRID_CITATION: Final = _cite("六、5", "以每人200—250户为一个服务网格")
 
 _SERVICE_RULES: Final = (
-    _has(
+    has(
         "sd-labour-station",
         _facility("劳动保障工作站", _F.EMPLOYMENT_STATION),
         title_zh="在社区居委会内设立劳动保障工作站",
@@ -607,7 +573,7 @@ _SERVICE_RULES: Final = (
         citation=_cite("六", "大力发展社区服务"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "sd-charity-point",
         _facility("捐助接收站点或慈善超市", _F.DONATION_POINT, _F.CHARITY_SUPERMARKET),
         title_zh="社区捐助接收站点、“慈善超市”",
@@ -639,7 +605,7 @@ _SERVICE_RULES: Final = (
         title_en="at least one grid worker per 250 households",
         citation=_GRID_CITATION,
     ),
-    _has(
+    has(
         "sd-health-station",
         _facility("社区卫生服务中心(站)", _F.HEALTH_STATION),
         title_zh="社区卫生服务中心(站)",
@@ -668,7 +634,7 @@ _SERVICE_RULES: Final = (
         citation=_cite("六、7", "逐步建立方便社区居民读书、阅报、健身、开展文艺活动的场所"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "sd-community-school",
         _facility("社区学校或市民学校", _F.CITIZENS_SCHOOL, _F.ELDERLY_SCHOOL),
         title_zh="发挥社区学校、市民学校作用",
@@ -676,7 +642,7 @@ _SERVICE_RULES: Final = (
         citation=_cite("六、7", "充分发挥社区学校、市民学校的作用"),
         severity=Severity.WARNING,
     ),
-    _has(
+    has(
         "sd-fitness-equipment",
         _equipment(EquipmentType.FITNESS_EQUIPMENT),
         title_zh="配置健身器材",
@@ -694,7 +660,7 @@ _SERVICE_RULES: Final = (
         severity=Severity.WARNING,
         applies=lambda view: view.community.migrant_population != 0,
     ),
-    _has(
+    has(
         "sd-police-room",
         _facility("社区警务室", _F.POLICE_ROOM),
         title_zh="社区警务室(站)",
