@@ -290,3 +290,14 @@ def test_the_state_file_is_owner_only(tmp_path: Path) -> None:
     state.close()
 
     assert (tmp_path / "state.db").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_in_memory_state_leaves_no_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `sync plan` on a state that does not exist yet plans against ":memory:".
+    monkeypatch.chdir(tmp_path)
+    with SyncState(":memory:") as state:
+        assert state.redirects() == {}
+
+    assert list(tmp_path.iterdir()) == []

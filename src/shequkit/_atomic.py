@@ -85,7 +85,10 @@ def create_private(path: str | os.PathLike[str]) -> None:
 
     For files that hold personal data and are not outputs for others: sync state and
     sandbox databases (SQLite gives their ``-wal`` and ``-shm`` files the same mode).
+    SQLite's in-memory name ``":memory:"`` is not a file and is left alone.
     """
+    if os.fspath(path) in (":memory:", ""):
+        return
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
