@@ -29,6 +29,7 @@ from shequkit.standards._declarative import (
 )
 from shequkit.standards._evaluate import (
     CommunityResult,
+    CommunityResults,
     Evaluation,
     TargetResult,
     UnitRollup,
@@ -36,6 +37,7 @@ from shequkit.standards._evaluate import (
     evaluate_views,
     resolve_pack,
 )
+from shequkit.standards._rollup import OutcomeCounts
 from shequkit.standards._rules import (
     ROLLUP_SCOPES,
     Citation,
@@ -55,6 +57,7 @@ __all__ = [
     "Citation",
     "CommunityGrouper",
     "CommunityResult",
+    "CommunityResults",
     "CommunityView",
     "Evaluation",
     "Finding",
@@ -62,6 +65,7 @@ __all__ = [
     "Grading",
     "Metric",
     "Outcome",
+    "OutcomeCounts",
     "Rule",
     "RulePack",
     "Scope",

@@ -3,19 +3,19 @@
 :func:`evaluate` reads and validates the source in one pass, checks each
 community against every rule of the pack, gives it its grade, and counts the
 results for each street (township), county, city and province with the share
-of communities that meet each rule and the gap to each target.
+of communities that meet each rule and the gap to each target (see
+:mod:`shequkit.standards._rollup` for how shares are counted).
 
-Shares: a rule's share in a division is *passed / assessed*, where assessed
-counts every community for which the rule applies (missing data counts as not
-meeting it, so gaps in the data never make a division look better). The
-standard's share is communities meeting every required rule / all communities.
+Memory stays bounded at national scale: the records are grouped per community
+on disk past a threshold (:class:`CommunityGrouper`), results stream through
+the rollup counts and past a threshold live on disk (:class:`CommunityResults`),
+and the standards issues are made one at a time.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -23,16 +23,9 @@ import attrs
 from shequkit._exceptions import PluginError, UsageError
 from shequkit._toolkit import Toolkit, default_toolkit
 from shequkit.standards._declarative import Metric
-from shequkit.standards._rules import (
-    ROLLUP_SCOPES,
-    Finding,
-    Grade,
-    Outcome,
-    Rule,
-    RulePack,
-    Scope,
-    Target,
-)
+from shequkit.standards._results import CommunityResult, CommunityResults
+from shequkit.standards._rollup import Tally, TargetResult, UnitRollup, roll_up
+from shequkit.standards._rules import Finding, Outcome, Rule, RulePack, Scope, Target
 from shequkit.standards._view import CommunityGrouper, CommunityView
 from shequkit.validate._catalogue import Severity
 from shequkit.validate._report import Issue, Report
@@ -40,102 +33,15 @@ from shequkit.validate._validate import Source, check_source
 
 __all__ = [
     "CommunityResult",
+    "CommunityResults",
     "Evaluation",
     "TargetResult",
     "UnitRollup",
     "evaluate",
     "evaluate_views",
     "resolve_pack",
+    "roll_up",
 ]
-
-
-@attrs.frozen
-class CommunityResult:
-    """How one community fared: a finding per rule (in the pack's order) and its grade.
-
-    ``figures`` holds the values of the evaluation's figures (see
-    :attr:`Evaluation.figures`), in their order; empty when none were asked for.
-    """
-
-    community_id: str
-    name: str
-    division_code: str
-    index: int
-    findings: tuple[Finding, ...]
-    meets_standard: bool
-    grade: Grade | None = None
-    figures: tuple[float | int | None, ...] = ()
-
-    def finding(self, pack: RulePack, rule_id: str) -> Finding:
-        """The finding for the rule ``rule_id`` of ``pack``."""
-        for rule, finding in zip(pack.rules, self.findings, strict=True):
-            if rule.id == rule_id:
-                return finding
-        raise KeyError(rule_id)
-
-
-@attrs.frozen
-class TargetResult:
-    """A target checked for one division.
-
-    Attributes:
-        finding: pass/fail (not applicable when no community was assessed);
-            ``actual`` is the share found, between 0 and 1.
-        needed: how many more communities must meet the rule to reach the target.
-    """
-
-    target: Target
-    finding: Finding
-    needed: int = 0
-
-    @property
-    def gap(self) -> float:
-        """How far the share is below the target (0 when met), between 0 and 1."""
-        actual = self.finding.actual
-        if not isinstance(actual, float | int):
-            return 0.0
-        return max(0.0, self.target.minimum_share - actual)
-
-
-@attrs.frozen
-class UnitRollup:
-    """The communities of one division (a street, county, city or province) counted together.
-
-    Attributes:
-        scope: the division level.
-        code: the division's 12-digit code.
-        name: its name when the data holds its division record, else ``None``.
-        communities: how many communities it contains.
-        meeting_standard: how many of them meet every required rule.
-        outcomes: per rule id, how many communities had each outcome.
-        targets: the pack's targets for this scope, checked for this division.
-    """
-
-    scope: Scope
-    code: str
-    name: str | None
-    communities: int
-    meeting_standard: int
-    outcomes: Mapping[str, Mapping[Outcome, int]]
-    targets: tuple[TargetResult, ...] = ()
-
-    def assessed(self, rule_id: str | None = None) -> int:
-        """Communities for which the rule applies (all communities for the whole standard)."""
-        if rule_id is None:
-            return self.communities
-        counts = self.outcomes[rule_id]
-        return self.communities - counts.get(Outcome.NOT_APPLICABLE, 0)
-
-    def passed(self, rule_id: str | None = None) -> int:
-        """Communities that pass the rule (or meet the whole standard)."""
-        if rule_id is None:
-            return self.meeting_standard
-        return self.outcomes[rule_id].get(Outcome.PASS, 0)
-
-    def share(self, rule_id: str | None = None) -> float | None:
-        """The share of assessed communities that pass; ``None`` when none was assessed."""
-        assessed = self.assessed(rule_id)
-        return self.passed(rule_id) / assessed if assessed else None
 
 
 @attrs.frozen
@@ -144,7 +50,8 @@ class Evaluation:
 
     Attributes:
         pack: the rule pack evaluated.
-        communities: one result per community, in document order.
+        communities: one result per community, in document order (a tuple, or a
+            :class:`CommunityResults` that keeps a large evaluation on disk).
         rollups: per division level, one rollup per division (ordered by code).
         report: the validation report of the data (structural and semantic layers);
             the standards findings as issues come from :meth:`issues`.
@@ -155,7 +62,7 @@ class Evaluation:
     """
 
     pack: RulePack
-    communities: tuple[CommunityResult, ...]
+    communities: Sequence[CommunityResult]
     rollups: Mapping[Scope, tuple[UnitRollup, ...]]
     report: Report
     source: str | None = None
@@ -184,10 +91,19 @@ class Evaluation:
     @property
     def meeting_standard(self) -> int:
         """How many communities meet every required rule."""
+        provinces = self.rollups.get(Scope.PROVINCE)
+        if provinces is not None:  # each community is in one province: no pass over them all
+            return sum(unit.meeting_standard for unit in provinces)
         return sum(1 for result in self.communities if result.meets_standard)
 
     def rule_counts(self, rule_id: str) -> Counter[Outcome]:
-        """Outcome counts of one rule over every community."""
+        """Outcome counts of one rule over every community (zeros left out)."""
+        provinces = self.rollups.get(Scope.PROVINCE)
+        if provinces is not None:
+            counts: Counter[Outcome] = Counter()
+            for unit in provinces:
+                counts.update(unit.outcomes[rule_id])
+            return +counts
         index = [rule.id for rule in self.pack.rules].index(rule_id)
         return Counter(result.findings[index].outcome for result in self.communities)
 
@@ -360,8 +276,11 @@ def evaluate(
     Args:
         source: a :class:`~shequkit.Dataset`, a canonical ``dict`` or a file path.
         rules: a :class:`RulePack` or the name of an installed one (``"jiangsu-2008"``).
-        format / encoding / max_issues / progress / toolkit: as for
-            :func:`shequkit.validate`.
+        format: codec name when the extension does not tell (``"jsonl"``).
+        encoding: text encoding override for text formats.
+        max_issues: keep at most this many data issues in the report (all are counted).
+        progress: called with the number of records read so far.
+        toolkit: whose formats and rule packs to use; the default toolkit otherwise.
         figures: metrics to read from every community besides the rules (name →
             :class:`Metric`), kept in the evaluation for reports
             (``shequkit.reports.REPORT_FIGURES``); none by default.
@@ -372,20 +291,26 @@ def evaluate(
         PluginError: ``SQK-P105`` when a rule of the pack fails with an exception.
     """
     pack = resolve_pack(rules, toolkit)
-    grouper = CommunityGrouper()
-    validator = check_source(
-        source,
-        format=format,
-        encoding=encoding,
-        max_issues=max_issues,
-        progress=progress,
-        toolkit=toolkit,
-        sink=grouper.add,
-    )
-    report = validator.finish()
     figures = dict(figures or {})
-    results = tuple(evaluate_views(pack, grouper.views(), figures))
-    rollups = roll_up(pack, results, grouper.division_names)
+    grouper = CommunityGrouper()
+    try:
+        report = check_source(
+            source,
+            format=format,
+            encoding=encoding,
+            max_issues=max_issues,
+            progress=progress,
+            toolkit=toolkit,
+            sink=grouper.add,
+        ).finish()  # the validator and its indices go before the evaluation starts
+        results = CommunityResults()
+        tally = Tally(pack)
+        for result in evaluate_views(pack, grouper.views(), figures):
+            results.append(result)
+            tally.add(result)
+    finally:
+        grouper.close()
+    rollups = tally.rollups(grouper.division_names)
     return Evaluation(pack, results, rollups, report, source=report.source, figures=figures)
 
 
@@ -439,60 +364,9 @@ def _check(rule: Rule, view: CommunityView, pack: RulePack) -> Finding:
         ) from error
 
 
-def roll_up(
-    pack: RulePack,
-    results: tuple[CommunityResult, ...],
-    names: Mapping[str, str] | None = None,
-) -> dict[Scope, tuple[UnitRollup, ...]]:
-    """Count community results per street, county, city and province, and check the targets."""
-    names = names or {}
-    rule_ids = [rule.id for rule in pack.rules]
-    rollups: dict[Scope, tuple[UnitRollup, ...]] = {}
-    for scope in ROLLUP_SCOPES:
-        groups: dict[str, list[CommunityResult]] = {}
-        for result in results:
-            prefix = result.division_code[: scope.prefix_length]
-            groups.setdefault(prefix, []).append(result)
-        units = []
-        for prefix in sorted(groups):
-            members = groups[prefix]
-            outcomes: dict[str, dict[Outcome, int]] = {}
-            for position, rule_id in enumerate(rule_ids):
-                counted = Counter(member.findings[position].outcome for member in members)
-                outcomes[rule_id] = {outcome: counted.get(outcome, 0) for outcome in Outcome}
-            code = prefix.ljust(12, "0")
-            unit = UnitRollup(
-                scope,
-                code,
-                names.get(code),
-                len(members),
-                sum(1 for member in members if member.meets_standard),
-                outcomes,
-            )
-            targets = tuple(
-                _check_target(target, unit) for target in pack.targets if target.scope is scope
-            )
-            units.append(attrs.evolve(unit, targets=targets))
-        rollups[scope] = tuple(units)
-    return rollups
-
-
-def _check_target(target: Target, unit: UnitRollup) -> TargetResult:
-    assessed = unit.assessed(target.rule_id)
-    if assessed == 0:
-        return TargetResult(target, Finding(Outcome.NOT_APPLICABLE, expected=target.expected))
-    passed = unit.passed(target.rule_id)
-    share = passed / assessed
-    # Compare counts, not floats: 60% of 5 communities needs 3, exactly.
-    required = math.ceil(round(target.minimum_share * assessed, 9))
-    outcome = Outcome.PASS if passed >= required else Outcome.FAIL
-    finding = Finding(outcome, actual=share, expected=target.expected)
-    return TargetResult(target, finding, needed=max(0, required - passed))
-
-
 def standards_issues(
     pack: RulePack,
-    results: tuple[CommunityResult, ...],
+    results: Iterable[CommunityResult],
     rollups: Mapping[Scope, tuple[UnitRollup, ...]],
 ) -> Iterator[Issue]:
     """The standards-layer issues: each requirement not met, each data gap, each missed target."""

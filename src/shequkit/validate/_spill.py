@@ -21,13 +21,10 @@ report the same issues in the same order in both modes.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sqlite3
-import tempfile
-import weakref
 from collections.abc import Iterator
 from typing import Any, Final
+
+from shequkit._scratch import ScratchDatabase
 
 __all__ = ["SPILL_AFTER", "SpillStore", "SpilledList", "SpilledMap"]
 
@@ -41,8 +38,8 @@ _MISSING: Final[Any] = object()  # not in this cache generation
 _ABSENT: Final[Any] = object()  # known not to be in the map
 
 
-class SpillStore:
-    """One temporary SQLite database holding the spilled maps and lists.
+class SpillStore(ScratchDatabase):
+    """One temporary SQLite database holding the spilled maps and lists, and their Bloom filter.
 
     The file is removed as soon as it is open (POSIX) or when the store is
     closed or collected, so nothing is left behind even if validation stops
@@ -50,20 +47,7 @@ class SpillStore:
     """
 
     def __init__(self) -> None:
-        handle, path = tempfile.mkstemp(prefix="shequkit-index-", suffix=".sqlite")
-        os.close(handle)
-        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        for pragma in (
-            "journal_mode=OFF",  # a scratch file: nothing to recover after a crash
-            "synchronous=OFF",
-            "cache_size=-16000",  # 16 MB of pages
-            "temp_store=FILE",
-            "locking_mode=EXCLUSIVE",
-        ):
-            self.connection.execute(f"PRAGMA {pragma}")
-        with contextlib.suppress(OSError):
-            os.unlink(path)  # POSIX keeps the open file; elsewhere removed on close
-        self._finalizer = weakref.finalize(self, _close, self.connection, path)
+        super().__init__("shequkit-index-")
         self.bloom = bytearray(_BLOOM_BITS >> 3)
         self._tables = 0
 
@@ -75,16 +59,6 @@ class SpillStore:
         key = "k PRIMARY KEY" + (", " if columns else "") if keyed else ""
         self.connection.execute(f"CREATE TABLE {name} ({key}{values})")
         return name
-
-    def close(self) -> None:
-        """Close the database and remove its file."""
-        self._finalizer()
-
-
-def _close(connection: sqlite3.Connection, path: str) -> None:
-    connection.close()
-    with contextlib.suppress(OSError):
-        os.unlink(path)
 
 
 class SpilledMap:
