@@ -291,6 +291,28 @@ def test_api_page_documents_every_public_name() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    ("package", "page"),
+    [
+        ("shequkit.standards", "reference/api.md"),
+        ("shequkit.sync", "reference/api.md"),
+        ("shequkit.sandbox", "reference/api.md"),
+        ("shequkit.spark", "reference/api.md"),
+        ("shequkit.sample", "reference/api.md"),
+        ("shequkit.reports", "reports.md"),
+    ],
+)
+def test_every_public_name_of_a_subpackage_is_documented(package: str, page: str) -> None:
+    module = importlib.import_module(package)
+    text = _read(page)
+    for name in module.__all__:
+        match = re.search(rf"^::: ((?:shequkit)(?:\.\w+)*\.{re.escape(name)})$", text, re.M)
+        assert match is not None, f"docs/{page} has no `::: ...{name}` section ({package})"
+        assert _resolve(match.group(1)) is getattr(module, name), (
+            f"docs/{page}: {match.group(1)} is not {package}.{name}"
+        )
+
+
 def test_api_page_identifiers_resolve() -> None:
     for identifier in re.findall(r"^::: (\S+)$", _read("reference/api.md"), re.M):
         assert _resolve(identifier) is not None
