@@ -14,7 +14,14 @@ from pyspark.sql import SparkSession
 
 import shequkit
 from planted import planted_lines, write_jsonl
-from shequkit.spark import ISSUE_COLUMNS, validate_jsonl
+from shequkit.spark import (
+    ISSUE_COLUMNS,
+    SparkEvaluation,
+    evaluate_jsonl,
+    evaluate_lines,
+    validate_jsonl,
+)
+from shequkit.standards import Evaluation, Scope, evaluate
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +81,80 @@ def test_spark_numbers_records_across_partitions_like_the_file(
 
     spark_rows = sorted((tuple(row[c] for c in ISSUE_COLUMNS) for row in found), key=repr)
     assert spark_rows == _local(local.issues)
+
+
+def _local_results(evaluation: Evaluation) -> list[tuple[Any, ...]]:
+    return sorted(
+        (
+            result.community_id,
+            result.name,
+            result.division_code,
+            result.index,
+            result.meets_standard,
+            None if result.grade is None else result.grade.label,
+            tuple(
+                (
+                    rule.id,
+                    finding.outcome.value,
+                    None
+                    if finding.actual is None
+                    else json.dumps(finding.actual, ensure_ascii=False),
+                    finding.expected,
+                )
+                for rule, finding in zip(evaluation.pack.rules, result.findings, strict=True)
+            ),
+        )
+        for result in evaluation.communities
+    )
+
+
+def _spark_results(evaluation: SparkEvaluation) -> list[tuple[Any, ...]]:
+    return sorted(
+        (
+            row["community_id"],
+            row["name"],
+            row["division_code"],
+            row["index"],
+            row["meets_standard"],
+            row["grade"],
+            tuple((f["rule"], f["outcome"], f["actual"], f["expected"]) for f in row["findings"]),
+        )
+        for row in evaluation.communities.collect()
+    )
+
+
+@pytest.mark.parametrize("pack", ["jiangsu-2008", "national"])
+def test_spark_evaluates_communities_as_the_local_evaluation_does(
+    spark: SparkSession, tmp_path: Path, pack: str
+) -> None:
+    lines = planted_lines(communities=12)
+    # Children before their community, an orphan, and a second record with a known id.
+    facility = next(record for kind, record in lines if kind == "facility")
+    community = next(record for kind, record in lines if kind == "community")
+    lines.insert(1, ("facility", {**facility, "id": "f-early"}))
+    lines.append(("facility", {**facility, "id": "f-orphan", "community_id": "c-nowhere"}))
+    lines.append(("community", {**community, "name": "后来的同号社区"}))
+    path = write_jsonl(tmp_path / "planted.jsonl", lines)
+    local = evaluate(path, pack)
+    assert len(local.communities) >= 10
+
+    found = evaluate_jsonl(spark, str(path), pack)
+
+    assert _spark_results(found) == _local_results(local)
+    assert found.rollups() == local.rollups
+    assert any(unit.name for unit in local.rollups[Scope.STREET])  # names came through
+
+
+def test_spark_evaluation_numbers_communities_across_partitions(
+    spark: SparkSession, tmp_path: Path
+) -> None:
+    path = write_jsonl(tmp_path / "planted.jsonl", planted_lines(communities=12))
+    local = evaluate(path, "national")
+    text = spark.read.text(str(path))
+    rdd = text.rdd.zipWithIndex().map(lambda pair: (pair[1], pair[0][0]))
+    ordered = spark.createDataFrame(rdd, "n long, value string").repartitionByRange(4, "n")
+
+    found = evaluate_lines(ordered.sortWithinPartitions("n"), "national")
+
+    assert _spark_results(found) == _local_results(local)
+    assert found.rollups() == local.rollups
