@@ -413,19 +413,31 @@ def _row_reader(keys: list[tuple[str, Column | None]]) -> Callable[[list[str]], 
     lines = ["def read(cells):", f"    if len(cells) != {width}:"]
     lines.append("        return _any_width(cells)")
     lines.append("    data = {}")
-    for position, ((key, _), convert) in enumerate(zip(keys, converters, strict=True)):
-        if convert is None:
-            value = "c"
-        elif convert is text_cell:
-            value = 'c[1:] if c[0] == "\'" else c'  # restore(): c is not empty here
-        elif convert is stripped_cell:
-            value = "c.strip()"
-        else:
-            names[f"_convert{position}"] = convert
-            value = f"_convert{position}(c)"
+    for position, ((key, column), convert) in enumerate(zip(keys, converters, strict=True)):
         lines.append(f"    c = cells[{position}]")
         # repr() of a str is always a plain string literal, whatever the header says.
-        lines.append(f"    if c and not c.isspace(): data[{key!r}] = {value}")
+        target = f"data[{key!r}]"
+        if convert is None:
+            lines.append(f"    if c and not c.isspace(): {target} = c")
+            continue
+        names[f"_convert{position}"] = convert
+        lines.append("    if c and not c.isspace():")
+        if convert is text_cell:
+            lines.append(f'        {target} = c[1:] if c[0] == "\'" else c')  # restore()
+        elif convert is stripped_cell:
+            lines.append(f"        {target} = c.strip()")
+        elif column is not None and column.kind == "int":
+            # Plain ASCII digits, short enough for 64 bits: int() gives what _int_cell gives.
+            lines.append(
+                f"        if c.isdigit() and c.isascii() and len(c) < 19: {target} = int(c)"
+            )
+            lines.append(f"        else: {target} = _convert{position}(c)")
+        elif column is not None and column.kind == "float":
+            # float() ignores the same surrounding whitespace str.strip() removes.
+            lines.append(f"        try: {target} = float(c)")
+            lines.append(f"        except ValueError: {target} = c")
+        else:
+            lines.append(f"        {target} = _convert{position}(c)")
     lines.append("    return data")
     exec(compile("\n".join(lines) + "\n", "<shequkit csv row>", "exec"), names)
     read: Callable[[list[str]], dict[str, Any]] = names["read"]

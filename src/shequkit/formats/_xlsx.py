@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import importlib
-import itertools
 import json
 import math
 import re
@@ -26,7 +25,7 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar, Final, Literal
@@ -191,8 +190,8 @@ class XlsxCodec:
                     # Not read: the validator reports the sheet once as an unknown kind.
                     yield RawRecord(name, 0, {}, f"/{name}", f"sheet {name}")
                     continue
-                first_column, rows = _sheet_rows(workbook, name, where, long_cells)
-                yield from _records(rows, first_column, kind, name, counters)
+                first_column, rows = _sheet_rows(workbook, name, where)
+                yield from _records(rows, first_column, kind, name, counters, long_cells, where)
 
     def write(self, path: Path, meta: Metadata, records: Iterable[Record]) -> int:
         """Write a workbook atomically; return the number of records.
@@ -385,16 +384,7 @@ def _long_cells(largest_part: int, options: ReadOptions) -> int | None:
 def _refuse_long_cells(rows: Rows, limit: int, where: str, sheet: str) -> Rows:
     """``rows``, refusing a text cell longer than ``limit`` (``max_field_chars``)."""
     for number, cells in rows:
-        for cell in cells:
-            if type(cell) is str and len(cell) > limit:
-                raise limit_exceeded(
-                    where,
-                    "max_field_chars",
-                    limit,
-                    f"工作表 {sheet} 第 {number} 行有单元格超过 {limit} 个字符",
-                    f"sheet {sheet} row {number} has a cell longer than {limit} characters",
-                    row=number,
-                )
+        _refuse_long_row(cells, number, limit, where, sheet)
         yield number, cells
 
 
@@ -413,12 +403,10 @@ def _sheet_rows(
         rows = iter(sheet.iter_rows())
 
     def numbered() -> Rows:
-        for number in itertools.count(1):
-            with _translated(where):
-                cells = next(rows, None)  # cells become Python objects row by row
-            if cells is None:
-                return
-            yield number, cells
+        # Cells become Python objects row by row; a yield inside ``with`` is fine here:
+        # errors of the consumer are raised in its own frame, not thrown in here.
+        with _translated(where):
+            yield from enumerate(rows, 1)
 
     if max_chars is None:
         return first_column, numbered()
@@ -430,45 +418,132 @@ def _is_empty(cell: Any) -> bool:
 
 
 def _records(
-    rows: Rows, first_column: int, kind: RecordKind, sheet: str, counters: dict[str, int]
+    rows: Rows,
+    first_column: int,
+    kind: RecordKind,
+    sheet: str,
+    counters: dict[str, int],
+    limit: int | None = None,
+    where: str = "",
 ) -> Iterator[RawRecord]:
-    """Turn the rows of one record sheet into raw records; ``counters`` numbers them per kind."""
+    """Turn the rows of one record sheet into raw records; ``counters`` numbers them per kind.
+
+    With ``limit`` a text cell longer than that is refused (``max_field_chars``).
+    """
     header = next(((n, cells) for n, cells in rows if not all(map(_is_empty, cells))), None)
     if header is None:
         return
+    if limit is not None:
+        _refuse_long_row(header[1], header[0], limit, where, sheet)
     keys = _header_keys(kind.cls, header[1], sheet)
-    # Per position: the key and the cell conversion, chosen once for the sheet.
-    plan = [
-        (key or f"column {_column_letter(first_column + position)}", _cell_reader(column))
-        for position, (key, column) in enumerate(keys)
-    ]
-    width = len(plan)
+    read = _row_reader(keys, first_column, limit, where, sheet)
     # Where each field's cell is, for issues about one field (shared by every row).
     cells_of = {
         key: f"column {_column_letter(first_column + position)} ({_plain_text(text).strip()})"
         for position, ((key, _), text) in enumerate(zip(keys, header[1], strict=True))
         if key is not None
     }
-    for number, cells in rows:
+    name, collection = kind.name, kind.collection
+    index = counters.get(name, 0)
+    try:
+        for number, cells in rows:
+            data = read(cells, number)
+            if not data:
+                continue  # a blank row
+            yield RawRecord(
+                name, index, data, f"/{collection}/{index}", f"sheet {sheet} row {number}", cells_of
+            )
+            index += 1
+    finally:
+        counters[name] = index
+
+
+def _row_reader(
+    keys: list[tuple[str | None, Column | None]],
+    first_column: int,
+    limit: int | None,
+    where: str,
+    sheet: str,
+) -> Callable[[list[Any], int], dict[str, Any]]:
+    """A function turning one row's cells into a wire record, generated for this header.
+
+    Rows as wide as the header (all of them, normally) go through one line of
+    code per column with its conversion chosen in advance (as the CSV reader
+    does); empty cells are absent values; a value in a column without a
+    header is keyed ``column H`` for the validator to report.
+    """
+    width = len(keys)
+    named = [
+        (key or f"column {_column_letter(first_column + position)}", column)
+        for position, (key, column) in enumerate(keys)
+    ]
+    readers = [_cell_reader(column) for _, column in named]
+
+    def any_width(cells: list[Any], number: int) -> dict[str, Any]:
+        if limit is not None:
+            _refuse_long_row(cells, number, limit, where, sheet)
         data: dict[str, Any] = {}
-        for (key, read), cell in zip(plan, cells, strict=False):
-            if type(cell) is str and (not cell or cell.isspace()):
-                continue  # an empty cell is an absent value
-            data[key] = read(cell)
-        for position in range(width, len(cells)):
-            cell = cells[position]
+        for (key, _), read, cell in zip(named, readers, cells, strict=False):
             if not _is_empty(cell):
-                key = f"column {_column_letter(first_column + position)}"
-                data[key] = _plain_text(cell)
-        if not data:
-            continue  # a blank row
-        index = counters.get(kind.name, 0)
-        counters[kind.name] = index + 1
-        path = f"/{kind.collection}/{index}"
-        yield RawRecord(kind.name, index, data, path, f"sheet {sheet} row {number}", cells_of)
+                data[key] = read(cell)
+        for position in range(width, len(cells)):
+            if not _is_empty(cells[position]):
+                data[f"column {_column_letter(first_column + position)}"] = _plain_text(
+                    cells[position]
+                )
+        return data
+
+    names: dict[str, Any] = {
+        "_any_width": any_width,
+        "_long": lambda cells, number: _refuse_long_row(cells, number, limit or 0, where, sheet),
+        "_float": float,
+        "_int": int,
+        "_INT_CELL": _INT_CELL,
+    }
+    lines = ["def read(cells, number):", f"    if len(cells) != {width}:"]
+    lines += ["        return _any_width(cells, number)", "    data = {}"]
+    too_long = "" if limit is None else f"        if len(c) > {limit}: _long(cells, number)"
+    for position, ((key, column), read) in enumerate(zip(named, readers, strict=True)):
+        names[f"_r{position}"] = read
+        kind = column.kind if column is not None else None
+        lines.append(f"    c = cells[{position}]")
+        lines.append("    if type(c) is str:")
+        lines.append("        if not c or c.isspace(): pass")
+        lines.append("        else:")
+        if too_long:
+            lines.append("    " + too_long)
+        text = "c" if kind == "str" else f"_r{position}(c)"
+        # repr() of a str is always a plain string literal, whatever the header says.
+        lines.append(f"            data[{key!r}] = {text}")
+        if kind == "float":
+            lines.append(f"    elif type(c) is _float: data[{key!r}] = c")
+        elif kind == "int":
+            lines.append(
+                "    elif type(c) is _float and c.is_integer() and -_INT_CELL < c < _INT_CELL:"
+                f" data[{key!r}] = _int(c)"
+            )
+        lines.append(f"    else: data[{key!r}] = _r{position}(c)")
+    lines.append("    return data")
+    exec(compile("\n".join(lines) + "\n", "<shequkit xlsx row>", "exec"), names)
+    reader: Callable[[list[Any], int], dict[str, Any]] = names["read"]
+    return reader
 
 
-def _cell_reader(column: Column | None) -> Any:
+def _refuse_long_row(cells: list[Any], number: int, limit: int, where: str, sheet: str) -> None:
+    """Refuse a row with a text cell longer than ``limit`` (``max_field_chars``)."""
+    for cell in cells:
+        if type(cell) is str and len(cell) > limit:
+            raise limit_exceeded(
+                where,
+                "max_field_chars",
+                limit,
+                f"工作表 {sheet} 第 {number} 行有单元格超过 {limit} 个字符",
+                f"sheet {sheet} row {number} has a cell longer than {limit} characters",
+                row=number,
+            )
+
+
+def _cell_reader(column: Column | None) -> Callable[[Any], Any]:
     """``_to_wire`` for one column (``_plain_text`` for an unknown one), fastest case first."""
     if column is None:
         return _plain_text
