@@ -726,3 +726,30 @@ def test_sandbox_command_without_the_sync_extra_says_what_to_install(
     assert result.exit_code == 2
     assert "SQK-U112" in result.output
     assert "shequkit[sync]" in result.output
+
+
+def test_a_client_gone_mid_body_leaves_no_traceback_in_the_sandbox_log(
+    capfd: pytest.CaptureFixture[str], sandbox: SandboxServer
+) -> None:
+    # capfd first: the server's log handler is made when it starts, on the captured stderr.
+    import socket
+
+    push = next(endpoint for endpoint in ENDPOINTS if endpoint.name == "push")
+    with socket.create_connection((sandbox.host, sandbox.port), timeout=5) as connection:
+        connection.sendall(
+            f"POST {push.path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Content-Length: 5000\r\n\r\n".encode()
+            + b'{"operations": ['
+        )
+        time.sleep(0.3)  # the handler is waiting for the rest of the body
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # the server notices the disconnect
+        time.sleep(0.1)
+        if httpx.get(f"{sandbox.url}/v1/health", timeout=5).status_code == 200:
+            break
+    time.sleep(0.3)
+
+    errors = capfd.readouterr().err
+    assert "Traceback" not in errors
+    assert "ClientDisconnect" not in errors
+    assert httpx.get(f"{sandbox.url}/v1/health", timeout=5).status_code == 200

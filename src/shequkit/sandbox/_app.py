@@ -20,7 +20,7 @@ from typing import Any, Final
 import attrs
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
@@ -301,6 +301,11 @@ def _guard(handler: Callable[[Request], Awaitable[Response]]) -> Callable[[Reque
             return await handler(request)
         except ApiError as error:
             return error_response(error)
+        except ClientDisconnect:
+            # The client went away mid-request (killed, timed out): nobody to answer, and
+            # nothing wrong with the sandbox, so no traceback in its log (Starlette would
+            # print one for an unhandled exception). Nothing was stored: the body was unread.
+            return Response(status_code=499)
 
     guarded.__name__ = handler.__name__
     return guarded
