@@ -14,7 +14,7 @@ import importlib.metadata
 import os
 import platform
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,15 +62,24 @@ class Suite:
     notes: list[str] = field(default_factory=list)
 
 
-def best_rate(items: int, run: Callable[[], object], repeat: int = 3) -> float:
-    """Items per second of ``run`` (which handles ``items`` items), best of ``repeat``."""
-    best = float("inf")
+def best_rates(
+    repeat: int, runs: Mapping[str, tuple[int, Callable[[], object]]]
+) -> dict[str, float]:
+    """Items per second of each run (name → (items, run)), best of ``repeat`` rounds.
+
+    Within each round the runs take turns. The machine is shared and its speed
+    drifts from minute to minute (other tenants): measured one after the other,
+    the best of each side would come from different moments and the ratio
+    would measure that drift too. Taking turns gives every side the same moments.
+    """
+    best = dict.fromkeys(runs, float("inf"))
     for _ in range(repeat):
-        gc.collect()
-        started = time.process_time()
-        run()
-        best = min(best, time.process_time() - started)
-    return items / best
+        for name, (_, run) in runs.items():
+            gc.collect()
+            started = time.process_time()
+            run()
+            best[name] = min(best[name], time.process_time() - started)
+    return {name: items / best[name] for name, (items, _) in runs.items()}
 
 
 def sample_records(

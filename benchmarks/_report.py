@@ -58,8 +58,12 @@ _DESIGN = """\
   fifteen village-level units share one), equivalent to the full regular
   expression (property-tested).
 * **Readers:** the JSON decoder is made once, not per line; UTF-8 is decoded
-  by the C codec; CSV rows go through code generated per header; XLSX cells
-  through a conversion chosen per column.
+  by the C codec. CSV and XLSX rows go through code generated per header: one
+  line per column with its conversion chosen in advance, plain integers and
+  reals converted inline, and (XLSX) the `max_field_chars` check on text cells
+  folded into the same line instead of a second pass over every cell. Rows of
+  another width take the plain loop; a property test checks both give the same
+  record for every column kind (`tests/test_row_readers.py`).
 * **Semantic layer, flat in memory.** Its indices (ids, official codes, household
   totals, forward references) hold about 300 bytes a record in dictionaries. Up
   to 250,000 entries they stay there; past that they move to a temporary
@@ -68,6 +72,18 @@ _DESIGN = """\
   for any input. The checks are the same code in both modes and report the
   same issues in the same order (tested on a dataset with planted errors,
   in memory, spilled from the start, and spilled half-way).
+* **Evaluation, flat in memory.** Rules look at one community with all its
+  records, which arrive in any order (a file lists records by kind), so they
+  must be grouped first. Up to 50,000 records the grouping is a dictionary;
+  past that it moves to a temporary SQLite file (`CommunityGrouper`), pickled
+  in batches of one community's records, and is read back one community at a
+  time. Results stream through the rollup counts (one compact row of counts
+  per street; counties, cities and provinces are sums of streets) and, past
+  50,000, are kept on disk in batches (`CommunityResults`, a read-only sequence
+  that reports and `Evaluation.issues()` read back in order). Only division
+  names at street level and above are kept. Tests force every spill with tiny
+  thresholds and compare views, results, rollups, issues and reports with the
+  in-memory path.
 """
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import shequkit
-from benchmarks._common import SCHEMAS, Result, Suite, best_rate
+from benchmarks._common import SCHEMAS, Result, Suite, best_rates
 from shequkit.formats import ReadOptions
 from shequkit.formats._csv import Gb18030CsvCodec
 from shequkit.formats._xlsx import XlsxCodec
@@ -42,7 +42,7 @@ def run(
     xml_communities: int = 300,
     xlsx_communities: int = 300,
     csv_communities: int = 40_000,
-    repeat: int = 3,
+    repeat: int = 5,
 ) -> Suite:
     """Measure the three readers against their peers."""
     suite = Suite("Reading files")
@@ -67,7 +67,6 @@ def _xml(directory: Path, communities: int, repeat: int, suite: Suite) -> list[R
     path = _sample_file(directory, communities, ".xml")
     options = ReadOptions()
     records = _count(XmlCodec().read(path, options)) - 1  # less the metadata
-    ours = best_rate(records, lambda: _count(XmlCodec().read(path, options)), repeat)
     record_tags = [kind.name for kind in shequkit.RECORD_KINDS]
 
     def bare() -> int:
@@ -85,10 +84,17 @@ def _xml(directory: Path, communities: int, repeat: int, suite: Suite) -> list[R
         return count
 
     assert bare() == records
-    limit = best_rate(records, bare, repeat)
     schema = xmlschema.XMLSchema(str(SCHEMAS / "shequkit-1.0.xsd"))
     assert schema.is_valid(str(path))
-    peer = best_rate(records, lambda: schema.to_dict(str(path)), max(1, repeat - 1))
+    rates = best_rates(
+        repeat,
+        {
+            "ours": (records, lambda: _count(XmlCodec().read(path, options))),
+            "bare": (records, bare),
+            "xmlschema": (records, lambda: schema.to_dict(str(path))),
+        },
+    )
+    ours, limit, peer = rates["ours"], rates["bare"], rates["xmlschema"]
     size = path.stat().st_size / 2**20
     suite.notes.append(
         f"XML: {records:,} records ({size:.1f} MB) from a sample of {communities} communities."
@@ -106,7 +112,6 @@ def _xlsx(directory: Path, communities: int, repeat: int, suite: Suite) -> Resul
     path = _sample_file(directory, communities, ".xlsx")
     options = ReadOptions()
     records = _count(XlsxCodec().read(path, options)) - 1
-    ours = best_rate(records, lambda: _count(XlsxCodec().read(path, options)), repeat)
 
     def peer_read() -> int:
         count = 0
@@ -123,7 +128,14 @@ def _xlsx(directory: Path, communities: int, repeat: int, suite: Suite) -> Resul
         return count
 
     assert peer_read() == records, (peer_read(), records)
-    peer = best_rate(records, peer_read, max(1, repeat - 1))
+    rates = best_rates(
+        repeat,
+        {
+            "ours": (records, lambda: _count(XlsxCodec().read(path, options))),
+            "openpyxl": (records, peer_read),
+        },
+    )
+    ours, peer = rates["ours"], rates["openpyxl"]
     suite.notes.append(
         f"XLSX: {records:,} records in {path.stat().st_size / 2**20:.1f} MB, one sheet per"
         f" kind, from a sample of {communities} communities."
@@ -142,7 +154,6 @@ def _csv(directory: Path, communities: int, repeat: int, suite: Suite) -> Result
     options = ReadOptions()
     codec = Gb18030CsvCodec()
     rows = _count(codec.read(path, options)) - 1
-    ours = best_rate(rows, lambda: _count(codec.read(path, options)), repeat)
 
     def stdlib() -> int:
         with path.open(encoding="gb18030", newline="") as stream:
@@ -153,7 +164,10 @@ def _csv(directory: Path, communities: int, repeat: int, suite: Suite) -> Result
             )
 
     assert stdlib() == rows
-    limit = best_rate(rows, stdlib, repeat)
+    rates = best_rates(
+        repeat, {"ours": (rows, lambda: _count(codec.read(path, options))), "csv": (rows, stdlib)}
+    )
+    ours, limit = rates["ours"], rates["csv"]
     suite.notes.append(
         f"CSV: `communities.csv` of {rows:,} rows, {path.stat().st_size / 2**20:.1f} MB in"
         " GB18030 (as older Excel on Chinese Windows saves it)."

@@ -28,7 +28,7 @@ from typing import Annotated, Any
 import attrs
 
 import shequkit
-from benchmarks._common import SCHEMAS, Result, Suite, best_rate, community_wires
+from benchmarks._common import SCHEMAS, Result, Suite, best_rates, community_wires
 from shequkit.codes import DivisionCode
 from shequkit.codes._division import _VALID
 from shequkit.formats._tabular import columns
@@ -121,46 +121,46 @@ def _table_schema() -> dict[str, Any]:
     return {"fields": fields}
 
 
-def run(communities: int = 20_000, csv_communities: int = 5_000, repeat: int = 3) -> Suite:
+def run(communities: int = 20_000, csv_communities: int = 5_000, repeat: int = 5) -> Suite:
     """Measure every validator on the same community records."""
     suite = Suite("Validating flat community records")
     meta, rows = community_wires(communities)
     document = {"schema_version": "1.0", "meta": meta, "communities": rows}
     report = shequkit.validate(document)
     assert report.valid, report.to_text()
-    ours = best_rate(len(rows), lambda: shequkit.validate(document), repeat)
     suite.notes.append(
         f"{len(rows):,} community records of {len(attrs.fields(Community))} fields from"
         " `shequkit.sample`, held as"
         " Python dicts; every validator reports them all valid."
     )
 
-    model = _pydantic_model()
-    for row in rows[:100]:
-        model.model_validate(row)
-    pydantic_rate = best_rate(len(rows), lambda: [model.model_validate(r) for r in rows], repeat)
-    suite.results.append(
-        Result(suite.name, "records/s, dicts", "records/s", ours, "pydantic v2", pydantic_rate, 1.0)
-    )
-
     import fastjsonschema
     import jsonschema
 
+    model = _pydantic_model()
     schema = _community_schema()
     fast = fastjsonschema.compile(schema)
-    for row in rows[:100]:
-        fast(row)
-    fast_rate = best_rate(len(rows), lambda: [fast(r) for r in rows], repeat)
-    suite.results.append(
-        Result(suite.name, "records/s, dicts", "records/s", ours, "fastjsonschema", fast_rate)
-    )
     checker = jsonschema.Draft202012Validator(schema)
+    for row in rows[:100]:
+        model.model_validate(row)
+        fast(row)
     sample = rows[: max(1, len(rows) // 10)]  # jsonschema is slow: a tenth of the records
     assert all(checker.is_valid(r) for r in sample[:100])
-    jsonschema_rate = best_rate(len(sample), lambda: [checker.is_valid(r) for r in sample], repeat)
-    suite.results.append(
-        Result(suite.name, "records/s, dicts", "records/s", ours, "jsonschema", jsonschema_rate)
+    rates = best_rates(
+        repeat,
+        {
+            "ours": (len(rows), lambda: shequkit.validate(document)),
+            "pydantic v2": (len(rows), lambda: [model.model_validate(r) for r in rows]),
+            "fastjsonschema": (len(rows), lambda: [fast(r) for r in rows]),
+            "jsonschema": (len(sample), lambda: [checker.is_valid(r) for r in sample]),
+        },
     )
+    ours = rates.pop("ours")
+    for peer, rate in rates.items():
+        goal = 1.0 if peer == "pydantic v2" else None
+        suite.results.append(
+            Result(suite.name, "records/s, dicts", "records/s", ours, peer, rate, goal)
+        )
 
     with tempfile.TemporaryDirectory() as tmp:
         suite.results.append(_csv(Path(tmp), csv_communities, repeat, suite))
@@ -187,7 +187,6 @@ def _csv(directory: Path, communities: int, repeat: int, suite: Suite) -> Result
     path = directory / "communities.csv"
     report = shequkit.validate(path)
     assert report.valid, report.to_text()
-    ours = best_rate(len(rows), lambda: shequkit.validate(path), repeat)
     schema = Schema.from_descriptor(_table_schema())
 
     def check() -> None:
@@ -198,7 +197,11 @@ def _csv(directory: Path, communities: int, repeat: int, suite: Suite) -> Result
         assert result.valid, result.flatten(["rowNumber", "fieldName", "note"])[:3]
 
     check()
-    peer = best_rate(len(rows), check, max(1, repeat - 1))
+    rates = best_rates(
+        repeat,
+        {"ours": (len(rows), lambda: shequkit.validate(path)), "frictionless": (len(rows), check)},
+    )
+    ours, peer = rates["ours"], rates["frictionless"]
     suite.notes.append(
         f"CSV: one `communities.csv` of {len(rows):,} rows as shequkit writes it (Chinese"
         " headers, UTF-8 with BOM); shequkit reads and validates it (`shequkit.validate`),"
