@@ -42,8 +42,8 @@ META: Final = "meta"
 """The kind name readers give the metadata of a document."""
 
 
-@attrs.frozen
-class RawRecord:
+@attrs.define  # not frozen: a frozen attrs class costs three times as much to make,
+class RawRecord:  # and readers make one per record. Treat it as read-only all the same.
     """One record as read from a file, before any validation.
 
     Attributes:

@@ -57,6 +57,7 @@ from shequkit.formats._tabular import (
     cell_to_wire,
     columns,
     find_column,
+    stripped_cell,
 )
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
@@ -499,12 +500,27 @@ def _row_reader(
         "_float": float,
         "_int": int,
         "_INT_CELL": _INT_CELL,
+        "_plain": _plain_text,
+        "_to_wire": _to_wire,
     }
     lines = ["def read(cells, number):", f"    if len(cells) != {width}:"]
     lines += ["        return _any_width(cells, number)", "    data = {}"]
     too_long = "" if limit is None else f"        if len(c) > {limit}: _long(cells, number)"
-    for position, ((key, column), read) in enumerate(zip(named, readers, strict=True)):
-        names[f"_r{position}"] = read
+    for position, (key, column) in enumerate(named):
+        # The conversions _cell_reader makes, spelt out per cell type (no call per cell).
+        if column is None:
+            text = other = "_plain(c)"
+        else:
+            names[f"_col{position}"] = column
+            other = f"_to_wire(_col{position}, c)"
+            convert = cell_converter(column)
+            if column.kind == "str":
+                text = "c"
+            elif convert is stripped_cell:
+                text = "c.strip()"
+            else:
+                names[f"_c{position}"] = convert
+                text = f"_c{position}(c)"
         kind = column.kind if column is not None else None
         lines.append(f"    c = cells[{position}]")
         lines.append("    if type(c) is str:")
@@ -512,7 +528,6 @@ def _row_reader(
         lines.append("        else:")
         if too_long:
             lines.append("    " + too_long)
-        text = "c" if kind == "str" else f"_r{position}(c)"
         # repr() of a str is always a plain string literal, whatever the header says.
         lines.append(f"            data[{key!r}] = {text}")
         if kind == "float":
@@ -522,7 +537,7 @@ def _row_reader(
                 "    elif type(c) is _float and c.is_integer() and -_INT_CELL < c < _INT_CELL:"
                 f" data[{key!r}] = _int(c)"
             )
-        lines.append(f"    else: data[{key!r}] = _r{position}(c)")
+        lines.append(f"    else: data[{key!r}] = {other}")
     lines.append("    return data")
     exec(compile("\n".join(lines) + "\n", "<shequkit xlsx row>", "exec"), names)
     reader: Callable[[list[Any], int], dict[str, Any]] = names["read"]
