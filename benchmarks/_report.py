@@ -40,6 +40,32 @@ faster than openpyxl) are context only: the ratios below come from one run.
 """
 
 _DESIGN = """\
+## Where the goals are missed, and why
+
+Each contender takes its turn within every round and the best of five rounds
+counts, so the ratios do not depend on when in the run a side was measured;
+they still move by 10–20% between runs on this shared machine, so a ratio near
+a goal (pydantic, openpyxl, xmlschema) may be met in one run and missed in the
+next.
+
+* **pydantic v2** checks a record in compiled Rust. shequkit's structural layer
+  is generated Python (about 5 µs a community record of 34 fields) and its
+  semantic layer adds unique ids and codes, the division level and the
+  household totals, which pydantic does not do. Parity (0.9–1.0× from run to
+  run) is about as far as pure Python goes; passing it clearly would need a
+  compiled validator.
+* **frictionless ×10 is out of reach by construction.** Reading and
+  validating one CSV row costs at least what the `csv` module alone costs to
+  read it (the "limit" row of the table) plus what validating a record as a
+  dict costs (the pydantic row): on this machine about 1 / (1/200k + 1/135k) ≈
+  80k rows/s at the very best, while ten times frictionless is 100k–185k
+  rows/s. The goal holds only if frictionless itself is below about 8k rows/s.
+* **openpyxl ×8:** calamine parses the workbook in Rust and alone delivers
+  about 150k records/s here (its limit is about 10× openpyxl); turning its cells
+  into records is one generated line of Python per column. shequkit reaches
+  about two thirds of calamine's rate, 7× openpyxl; 8× would need the Python
+  part per record to shrink by another 40%.
+
 ## How the speed is obtained
 
 * **Structural layer, compiled once.** For each record class a function is
