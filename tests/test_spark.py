@@ -143,6 +143,13 @@ def test_spark_evaluates_communities_as_the_local_evaluation_does(
     assert _spark_results(found) == _local_results(local)
     assert found.rollups() == local.rollups
     assert any(unit.name for unit in local.rollups[Scope.STREET])  # names came through
+    issues = found.issues().collect()
+    assert sorted((tuple(row[c] for c in ISSUE_COLUMNS) for row in issues), key=repr) == _local(
+        list(local.issues())
+    )
+    codes = {row["code"] for row in issues}
+    assert codes & {"SQK-E401", "SQK-W402", "SQK-W403"}  # per community, from the workers
+    assert ("SQK-W404" in codes) is (pack == "jiangsu-2008")  # its street targets are missed
 
 
 def test_spark_evaluation_numbers_communities_across_partitions(

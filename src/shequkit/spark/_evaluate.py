@@ -14,6 +14,8 @@
    finishes the rollups (counties, cities, provinces, targets) on the driver
    with the local :class:`~shequkit.standards._rollup.Tally`, so the numbers
    are the local ones.
+5. :meth:`SparkEvaluation.issues` words the standards issues from the
+   community rows in the workers, and the missed targets from the rollups.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ import attrs
 from shequkit.formats._base import META, loads_json
 from shequkit.formats._jsonl import _raw_record
 from shequkit.model import Community, kind_by_name
-from shequkit.standards._evaluate import evaluate_views, resolve_pack
+from shequkit.spark._validate import ISSUE_COLUMNS, ISSUE_SCHEMA, _as_row
+from shequkit.standards._evaluate import evaluate_views, resolve_pack, standards_issues
 from shequkit.standards._results import CommunityResult
 from shequkit.standards._rollup import Tally, UnitRollup
-from shequkit.standards._rules import Outcome, RulePack, Scope
+from shequkit.standards._rules import Finding, Outcome, RulePack, Scope
 from shequkit.standards._view import CommunityView
 from shequkit.validate._structural import structure_record
 
@@ -108,6 +111,38 @@ class SparkEvaluation:
             )
         names = {row["code"]: row["name"] for row in self.divisions.collect()}
         return tally.rollups(names)
+
+    def issues(self) -> DataFrame:
+        """The standards issues as a DataFrame of :data:`~shequkit.spark.ISSUE_COLUMNS`.
+
+        The issues :meth:`shequkit.standards.Evaluation.issues` gives for the same
+        file: each required rule not met (``SQK-E401``), recommended rule not met
+        (``W402``) and data gap (``W403``), worded in the workers from the
+        community rows; each missed target (``W404``) from :meth:`rollups`.
+        """
+        pack = self.pack
+
+        def word(batches: Iterator[Any]) -> Iterator[Any]:
+            import pyarrow as pa
+
+            schema = pa.schema([(name, pa.string()) for name in ISSUE_COLUMNS])
+            buffer: list[dict[str, Any]] = []
+            for batch in batches:
+                for row in batch.to_pylist():
+                    buffer.extend(map(_as_row, standards_issues(pack, [_result(row)], {})))
+                    if len(buffer) >= _BATCH:
+                        yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+                        buffer = []
+            if buffer:
+                yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+
+        per_community = self.communities.mapInArrow(word, ISSUE_SCHEMA)
+        targets = [
+            tuple(_as_row(issue)[name] for name in ISSUE_COLUMNS)
+            for issue in standards_issues(pack, (), self.rollups())
+        ]
+        spark = self.communities.sparkSession
+        return per_community.unionByName(spark.createDataFrame(targets, ISSUE_SCHEMA))
 
 
 def evaluate_jsonl(spark: SparkSession, path: str, rules: RulePack | str) -> SparkEvaluation:
@@ -258,6 +293,26 @@ def _view(index: int, community: bytes, children: Iterable[Mapping[str, Any]]) -
         pickle.loads(community),
         index=index,
         records={cls: tuple(group) for cls, group in records.items()},
+    )
+
+
+def _result(row: Mapping[str, Any]) -> CommunityResult:
+    """A community row back as the result it was made from (the grade left out)."""
+    findings = tuple(
+        Finding(
+            Outcome(finding["outcome"]),
+            None if finding["actual"] is None else json.loads(finding["actual"]),
+            finding["expected"],
+        )
+        for finding in row["findings"]
+    )
+    return CommunityResult(
+        row["community_id"],
+        row["name"],
+        row["division_code"],
+        row["index"],
+        findings,
+        row["meets_standard"],
     )
 
 

@@ -126,10 +126,8 @@ class CommunityGrouper:
             if self._disk is not None:
                 self._disk.add_community(record)
                 return
-            if (
-                self._communities.setdefault(record.id, (len(self._communities), record))[1]
-                is record
-            ):
+            if record.id not in self._communities:  # a repeated id: the first one stays
+                self._communities[record.id] = (len(self._communities), record)
                 self._hold()
             return
         kind = kind_of(record)
