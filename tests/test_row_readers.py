@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from shequkit import HostileInputError
 from shequkit.formats._csv import _row_reader as csv_row_reader
 from shequkit.formats._tabular import Column, columns
-from shequkit.formats._xlsx import _row_reader as xlsx_row_reader
+from shequkit.formats._xlsx_rows import _row_reader as xlsx_row_reader
 from shequkit.model import RECORD_KINDS
 
 # Edge values are drawn as often as everything else together: the fast paths end there.

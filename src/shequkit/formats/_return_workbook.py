@@ -43,19 +43,21 @@ from shequkit.formats._xlsx import (
     _SPOOL_BYTES,
     XlsxCodec,
     _check_storable,
-    _column_letter,
     _display_width,
-    _is_empty,
     _long_cells,
     _meta_wire,
     _new_workbook,
-    _plain_text,
     _require,
-    _sheet_rows,
     _Spool,
+    _WorkbookWriter,
+)
+from shequkit.formats._xlsx_rows import (
+    _column_letter,
+    _is_empty,
+    _plain_text,
+    _sheet_rows,
     _to_wire,
     _translated,
-    _WorkbookWriter,
 )
 from shequkit.model import SCHEMA_VERSION, Community, Metadata, Record, kind_of
 

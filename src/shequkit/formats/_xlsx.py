@@ -8,6 +8,8 @@ Rows become the same wire mappings the JSON reader yields, so the validator
 reports XLSX problems with the usual codes and JSON pointers, plus the sheet
 and row as Excel shows them (``sheet 社区 row 5``).
 
+This module opens workbooks (with the container checks) and writes them;
+turning a sheet's rows into records is :mod:`shequkit.formats._xlsx_rows`.
 Reading uses python-calamine and writing xlsxwriter, both from the optional
 ``xlsx`` extra (``pip install 'shequkit[xlsx]'``); they are imported only when
 an XLSX file is read or written, so shequkit itself imports without them.
@@ -25,10 +27,10 @@ import tempfile
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any, ClassVar, Final, Literal
+from typing import IO, Any, ClassVar, Final
 
 from shequkit._atomic import atomic_write
 from shequkit._convert import json_converter
@@ -36,7 +38,6 @@ from shequkit._exceptions import (
     HostileInputError,
     InputNotFoundError,
     MalformedInputError,
-    ShequkitError,
     UsageError,
 )
 from shequkit._hookspecs import hookimpl
@@ -53,11 +54,14 @@ from shequkit.formats._base import (
 from shequkit.formats._tabular import (
     LIST_SEPARATOR,
     Column,
-    cell_converter,
-    cell_to_wire,
     columns,
-    find_column,
-    stripped_cell,
+)
+from shequkit.formats._xlsx_rows import (
+    _column_letter,
+    _meta_record,
+    _records,
+    _sheet_rows,
+    _translated,
 )
 from shequkit.model import RECORD_KINDS, Metadata, Record, RecordKind, kind_of
 
@@ -84,11 +88,9 @@ _SHEET_ROWS: Final = 1_048_576  # Excel's rows per sheet, header included
 _MAX_CELL_TEXT: Final = 32_767  # Excel's characters (UTF-16 code units) per cell
 _INLINE_LIST_LIMIT: Final = 255  # Excel's limit for a dropdown list written in the rule itself
 _FIRST_DATE: Final = datetime.date(1900, 3, 1)  # earlier serials differ between spreadsheet apps
-_CENTS: Final = Decimal("0.01")
 _FORMULA_LEADS: Final = ("=", "+", "-", "@", "\t", "\r")
 _META_TITLE: Final = "社区建设数据填报信息"
 _META_HEADER: Final = ("项目", "内容", "说明")
-_META_HEADER_LABELS: Final = frozenset({"项目", "item", "key", "field"})
 _META_HINTS: Final = {
     "schema_version": "请勿修改",
     "reporting_division": "12 位统计用区划代码",
@@ -101,7 +103,6 @@ _XML_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _CALAMINE_ESCAPE: Final = re.compile(r"_x([0-9A-F]{4})_")
 _OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0"
 _DOCTYPE: Final = b"<!DOCTYPE"
-_INT_CELL: Final = 2.0**63  # larger whole numbers stay floats: no 64-bit integer holds them
 _KIND_BY_SHEET: Final[dict[str, RecordKind]] = {
     spelling: kind
     for kind in RECORD_KINDS
@@ -111,8 +112,6 @@ _WIDTHS: Final = {"int": 10, "float": 12, "decimal": 14, "date": 12, "datetime":
 
 Sheet = Any
 """An xlsxwriter worksheet (xlsxwriter ships no type information)."""
-Rows = Iterator[tuple[int, list[Any]]]
-"""Row number (as Excel shows it) and calamine's typed cells of each row of a sheet."""
 
 
 class XlsxCodec:
@@ -346,30 +345,6 @@ def _verify_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) ->
         ) from None
 
 
-class _translated:  # used like a function: a context manager, as contextlib makes
-    """Turn any error calamine raises into ``MalformedInputError``: never its traceback.
-
-    A class rather than ``contextlib.contextmanager``: it wraps every row read.
-    """
-
-    __slots__ = ("_where",)
-
-    def __init__(self, where: str) -> None:
-        self._where = where
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: Any, error: Any, traceback: Any) -> Literal[False]:
-        if error is None or isinstance(error, ShequkitError):
-            return False
-        # Exception: CalamineError and its subclasses, but also ValueError...; a Rust
-        # panic is raised by pyo3 as PanicException, a BaseException.
-        if isinstance(error, Exception) or type(error).__name__ == "PanicException":
-            raise _malformed(self._where, error) from None
-        return False
-
-
 def _file_size(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -380,294 +355,6 @@ def _file_size(path: Path) -> int:
 def _long_cells(largest_part: int, options: ReadOptions) -> int | None:
     """``max_field_chars`` if a part is large enough to hold a longer text, else ``None``."""
     return options.max_field_chars if largest_part > options.max_field_chars else None
-
-
-def _refuse_long_cells(rows: Rows, limit: int, where: str, sheet: str) -> Rows:
-    """``rows``, refusing a text cell longer than ``limit`` (``max_field_chars``)."""
-    for number, cells in rows:
-        _refuse_long_row(cells, number, limit, where, sheet)
-        yield number, cells
-
-
-def _sheet_rows(
-    workbook: Any, name: str, where: str, max_chars: int | None = None
-) -> tuple[int, Rows]:
-    """The first used column of sheet ``name`` and its rows, numbered as Excel shows them.
-
-    calamine yields rows from the sheet's first row, empty ones included, but
-    cells only from the first used column. With ``max_chars`` a longer text
-    cell is refused (``SQK-F104``).
-    """
-    with _translated(where):
-        sheet = workbook.get_sheet_by_name(name)
-        first_column: int = (sheet.start or (0, 0))[1]
-        rows = iter(sheet.iter_rows())
-
-    def numbered() -> Rows:
-        # Cells become Python objects row by row; a yield inside ``with`` is fine here:
-        # errors of the consumer are raised in its own frame, not thrown in here.
-        with _translated(where):
-            yield from enumerate(rows, 1)
-
-    if max_chars is None:
-        return first_column, numbered()
-    return first_column, _refuse_long_cells(numbered(), max_chars, where, name)
-
-
-def _is_empty(cell: Any) -> bool:
-    return type(cell) is str and (not cell or cell.isspace())
-
-
-def _records(
-    rows: Rows,
-    first_column: int,
-    kind: RecordKind,
-    sheet: str,
-    counters: dict[str, int],
-    limit: int | None = None,
-    where: str = "",
-) -> Iterator[RawRecord]:
-    """Turn the rows of one record sheet into raw records; ``counters`` numbers them per kind.
-
-    With ``limit`` a text cell longer than that is refused (``max_field_chars``).
-    """
-    header = next(((n, cells) for n, cells in rows if not all(map(_is_empty, cells))), None)
-    if header is None:
-        return
-    if limit is not None:
-        _refuse_long_row(header[1], header[0], limit, where, sheet)
-    keys = _header_keys(kind.cls, header[1], sheet)
-    read = _row_reader(keys, first_column, limit, where, sheet)
-    # Where each field's cell is, for issues about one field (shared by every row).
-    cells_of = {
-        key: f"column {_column_letter(first_column + position)} ({_plain_text(text).strip()})"
-        for position, ((key, _), text) in enumerate(zip(keys, header[1], strict=True))
-        if key is not None
-    }
-    name, collection = kind.name, kind.collection
-    index = counters.get(name, 0)
-    try:
-        for number, cells in rows:
-            data = read(cells, number)
-            if not data:
-                continue  # a blank row
-            yield RawRecord(
-                name, index, data, f"/{collection}/{index}", f"sheet {sheet} row {number}", cells_of
-            )
-            index += 1
-    finally:
-        counters[name] = index
-
-
-def _row_reader(
-    keys: list[tuple[str | None, Column | None]],
-    first_column: int,
-    limit: int | None,
-    where: str,
-    sheet: str,
-) -> Callable[[list[Any], int], dict[str, Any]]:
-    """A function turning one row's cells into a wire record, generated for this header.
-
-    Rows as wide as the header (all of them, normally) go through one line of
-    code per column with its conversion chosen in advance (as the CSV reader
-    does); empty cells are absent values; a value in a column without a
-    header is keyed ``column H`` for the validator to report.
-    """
-    width = len(keys)
-    named = [
-        (key or f"column {_column_letter(first_column + position)}", column)
-        for position, (key, column) in enumerate(keys)
-    ]
-    readers = [_cell_reader(column) for _, column in named]
-
-    def any_width(cells: list[Any], number: int) -> dict[str, Any]:
-        if limit is not None:
-            _refuse_long_row(cells, number, limit, where, sheet)
-        data: dict[str, Any] = {}
-        for (key, _), read, cell in zip(named, readers, cells, strict=False):
-            if not _is_empty(cell):
-                data[key] = read(cell)
-        for position in range(width, len(cells)):
-            if not _is_empty(cells[position]):
-                data[f"column {_column_letter(first_column + position)}"] = _plain_text(
-                    cells[position]
-                )
-        return data
-
-    names: dict[str, Any] = {
-        "_any_width": any_width,
-        "_long": lambda cells, number: _refuse_long_row(cells, number, limit or 0, where, sheet),
-        "_float": float,
-        "_int": int,
-        "_INT_CELL": _INT_CELL,
-        "_plain": _plain_text,
-        "_to_wire": _to_wire,
-    }
-    lines = ["def read(cells, number):", f"    if len(cells) != {width}:"]
-    lines += ["        return _any_width(cells, number)", "    data = {}"]
-    too_long = "" if limit is None else f"        if len(c) > {limit}: _long(cells, number)"
-    for position, (key, column) in enumerate(named):
-        # The conversions _cell_reader makes, spelt out per cell type (no call per cell).
-        if column is None:
-            text = other = "_plain(c)"
-        else:
-            names[f"_col{position}"] = column
-            other = f"_to_wire(_col{position}, c)"
-            convert = cell_converter(column)
-            if column.kind == "str":
-                text = "c"
-            elif convert is stripped_cell:
-                text = "c.strip()"
-            else:
-                names[f"_c{position}"] = convert
-                text = f"_c{position}(c)"
-        kind = column.kind if column is not None else None
-        lines.append(f"    c = cells[{position}]")
-        lines.append("    if type(c) is str:")
-        lines.append("        if not c or c.isspace(): pass")
-        lines.append("        else:")
-        if too_long:
-            lines.append("    " + too_long)
-        # repr() of a str is always a plain string literal, whatever the header says.
-        lines.append(f"            data[{key!r}] = {text}")
-        if kind == "float":
-            lines.append(f"    elif type(c) is _float: data[{key!r}] = c")
-        elif kind == "int":
-            lines.append(
-                "    elif type(c) is _float and c.is_integer() and -_INT_CELL < c < _INT_CELL:"
-                f" data[{key!r}] = _int(c)"
-            )
-        lines.append(f"    else: data[{key!r}] = {other}")
-    lines.append("    return data")
-    exec(compile("\n".join(lines) + "\n", "<shequkit xlsx row>", "exec"), names)
-    reader: Callable[[list[Any], int], dict[str, Any]] = names["read"]
-    return reader
-
-
-def _refuse_long_row(cells: list[Any], number: int, limit: int, where: str, sheet: str) -> None:
-    """Refuse a row with a text cell longer than ``limit`` (``max_field_chars``)."""
-    for cell in cells:
-        if type(cell) is str and len(cell) > limit:
-            raise limit_exceeded(
-                where,
-                "max_field_chars",
-                limit,
-                f"工作表 {sheet} 第 {number} 行有单元格超过 {limit} 个字符",
-                f"sheet {sheet} row {number} has a cell longer than {limit} characters",
-                row=number,
-            )
-
-
-def _cell_reader(column: Column | None) -> Callable[[Any], Any]:
-    """``_to_wire`` for one column (``_plain_text`` for an unknown one), fastest case first."""
-    if column is None:
-        return _plain_text
-    if column.kind == "str":
-        return lambda cell: cell if type(cell) is str else _to_wire(column, cell)
-    if column.kind == "float":
-        return lambda cell: cell if type(cell) is float else _to_wire(column, cell)
-    if column.kind == "int":
-        return lambda cell: (
-            int(cell)
-            if type(cell) is float and cell.is_integer() and abs(cell) < _INT_CELL
-            else _to_wire(column, cell)
-        )
-    convert = cell_converter(column)  # what _to_wire does with text cells of this column
-    return lambda cell: convert(cell) if type(cell) is str else _to_wire(column, cell)
-
-
-def _header_keys(
-    cls: type, header: list[Any], sheet: str
-) -> list[tuple[str | None, Column | None]]:
-    """The wire key (field name, or the header text when unknown) and column of each position."""
-    keys: list[tuple[str | None, Column | None]] = []
-    seen: dict[str, str] = {}
-    for cell in header:
-        text = _plain_text(cell).strip()
-        column = find_column(cls, text) if text else None
-        key = column.name if column is not None else (text or None)
-        if key is not None:
-            if key in seen:
-                raise MalformedInputError(
-                    f"工作表 {sheet} 的表头重复:“{seen[key]}”与“{text}”是同一列",
-                    f"sheet {sheet} has a duplicate header: {seen[key]!r} and {text!r} name the"
-                    " same column",
-                    where=sheet,
-                    header=text,
-                )
-            seen[key] = text
-        keys.append((key, column))
-    return keys
-
-
-def _meta_record(rows: Rows, sheet: str) -> RawRecord:
-    """The metadata: one 项目 / 内容 (item / value) row per field; the 说明 column is ignored.
-
-    Rows with an item but no value (the title row, unfilled items) and the
-    header row are skipped.
-    """
-    data: dict[str, Any] = {}
-    for number, cells in rows:
-        label = _plain_text(cells[0]).strip() if cells else ""
-        value = cells[1] if len(cells) > 1 else ""
-        if not label or label.lower() in _META_HEADER_LABELS or _is_empty(value):
-            continue
-        column = find_column(Metadata, label)
-        key = column.name if column is not None else label
-        if key in data:
-            raise MalformedInputError(
-                f"工作表 {sheet} 第 {number} 行重复了项目“{label}”",
-                f"row {number} of sheet {sheet} repeats the item {label!r}",
-                where=sheet,
-                row=number,
-            )
-        data[key] = _to_wire(column, value) if column is not None else _plain_text(value)
-    return RawRecord(META, 0, data, "/meta", f"sheet {sheet}")
-
-
-def _to_wire(column: Column, cell: Any) -> Any:
-    """The wire value of a typed calamine cell (str, float, bool, date, datetime...) in ``column``.
-
-    A cell that does not fit the column is passed on as it is (a bool, a
-    fractional number) or as text, for the validator to report (``SQK-E102``).
-    """
-    kind = column.kind
-    if type(cell) is str:
-        # No ``restore()``: XLSX marks text with a cell style, never with a leading "'".
-        return cell if kind == "str" else cell_to_wire(column, cell)
-    if type(cell) is float:
-        if kind == "float":
-            return cell
-        if kind == "int":
-            return int(cell) if cell.is_integer() and abs(cell) < _INT_CELL else cell
-        if kind == "decimal" and math.isfinite(cell):
-            return _decimal_text(cell)
-    elif type(cell) is bool:
-        return cell
-    elif isinstance(cell, datetime.datetime):
-        if kind == "date" and cell.time() == datetime.time():
-            return cell.date().isoformat()
-        return cell.isoformat()
-    text = _plain_text(cell)
-    return text if kind == "str" else cell_to_wire(column, text)
-
-
-def _decimal_text(number: float) -> str:
-    # Amounts are written as numbers; give back the usual two decimals ("12000.00").
-    value = Decimal(repr(number))
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > -2 and abs(value) < 10**15:
-        value = value.quantize(_CENTS)
-    return format(value, "f")
-
-
-def _plain_text(cell: Any) -> str:
-    """The text of a cell as a person would type it: 3000, not 3000.0."""
-    if type(cell) is float and cell.is_integer() and abs(cell) < 1e16:
-        return str(int(cell))
-    if isinstance(cell, datetime.date | datetime.time):
-        return cell.isoformat()
-    return str(cell)
 
 
 # -- writing ---------------------------------------------------------------------------
@@ -923,25 +610,7 @@ def _dropdown(column: Column) -> list[str] | None:
     return None  # enum_list cells hold several values: no dropdown can offer them
 
 
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
-
-
 # -- errors ----------------------------------------------------------------------------
-
-
-def _malformed(where: str, error: BaseException) -> MalformedInputError:
-    detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return MalformedInputError(
-        f"{where} 不是可读取的 XLSX 工作簿:{detail}",
-        f"{where} is not a readable XLSX workbook: {detail}",
-        where=where,
-    )
 
 
 def _not_a_workbook(path: Path) -> MalformedInputError:
