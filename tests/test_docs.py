@@ -124,6 +124,38 @@ def _run(runner: CliRunner, command: _Command) -> None:
         )
 
 
+# -- example files -----------------------------------------------------------------
+
+
+def test_example_workbooks_are_what_the_documented_snippet_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # plugins-provinces.md says the example returns are byte-for-byte reproducible.
+    page = "plugins-provinces.md"
+    (snippet,) = (
+        (body, line)
+        for language, body, line in _blocks(page)
+        if language == "python" and "docs/examples/" in body
+    )
+    body, line = snippet
+    (tmp_path / "docs" / "examples").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+
+    exec(compile(body, f"{page}:{line}", "exec"), {"__name__": "__example__"})
+
+    written = sorted((tmp_path / "docs" / "examples").iterdir())
+    assert [path.name for path in written] == [
+        "hubei-return.xlsx",
+        "jiangsu-return.xlsx",
+        "shandong-return.xlsx",
+    ]
+    for path in written:
+        committed = DOCS / "examples" / path.name
+        assert path.read_bytes() == committed.read_bytes(), (
+            f"docs/examples/{path.name} is stale: run the snippet at {page}:{line}"
+        )
+
+
 # -- the tutorial ----------------------------------------------------------------
 
 
