@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pyspark.sql import SparkSession
 
 import shequkit
@@ -21,6 +23,7 @@ from shequkit.spark import (
     evaluate_lines,
     validate_jsonl,
 )
+from shequkit.spark._partition import chunked
 from shequkit.standards import Evaluation, Scope, evaluate
 
 
@@ -165,3 +168,14 @@ def test_spark_evaluation_numbers_communities_across_partitions(
 
     assert _spark_results(found) == _local_results(local)
     assert found.rollups() == local.rollups
+
+
+@given(st.lists(st.integers()), st.integers(1, 9))
+def test_rows_are_chunked_into_bounded_arrow_batches_with_nothing_lost(
+    rows: list[int], size: int
+) -> None:
+    chunks = list(chunked(iter(rows), size))
+
+    assert [row for chunk in chunks for row in chunk] == rows
+    assert all(0 < len(chunk) <= size for chunk in chunks)
+    assert all(len(chunk) == size for chunk in chunks[:-1])

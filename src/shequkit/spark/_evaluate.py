@@ -30,7 +30,9 @@ import attrs
 from shequkit.formats._base import META, loads_json
 from shequkit.formats._jsonl import _raw_record
 from shequkit.model import Community, kind_by_name
+from shequkit.spark._partition import chunked
 from shequkit.spark._validate import ISSUE_COLUMNS, ISSUE_SCHEMA, _as_row
+from shequkit.spark._validate import _arrow_schema as _issue_schema
 from shequkit.standards._evaluate import evaluate_views, resolve_pack, standards_issues
 from shequkit.standards._results import CommunityResult
 from shequkit.standards._rollup import Tally, UnitRollup
@@ -61,8 +63,15 @@ RESULT_SCHEMA: Final = (
 JSON text (``3000``, ``"缺:图书阅览室"``), null when the data was missing.
 """
 
-_RECORD_SCHEMA: Final = "t string, key string, n long, record binary, name string"
-_BATCH: Final = 4096
+# The rows of step 1 (see record_rows), declared once for Spark and for Arrow.
+_RECORD_FIELDS: Final = (
+    ("t", "string"),
+    ("key", "string"),
+    ("n", "long"),
+    ("record", "binary"),
+    ("name", "string"),
+)
+_RECORD_SCHEMA: Final = ", ".join(f"{name} {kind}" for name, kind in _RECORD_FIELDS)
 
 
 @attrs.frozen
@@ -125,16 +134,13 @@ class SparkEvaluation:
         def word(batches: Iterator[Any]) -> Iterator[Any]:
             import pyarrow as pa
 
-            schema = pa.schema([(name, pa.string()) for name in ISSUE_COLUMNS])
-            buffer: list[dict[str, Any]] = []
-            for batch in batches:
-                for row in batch.to_pylist():
-                    buffer.extend(map(_as_row, standards_issues(pack, [_result(row)], {})))
-                    if len(buffer) >= _BATCH:
-                        yield pa.RecordBatch.from_pylist(buffer, schema=schema)
-                        buffer = []
-            if buffer:
-                yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+            rows = (
+                _as_row(issue)
+                for batch in batches
+                for row in batch.to_pylist()
+                for issue in standards_issues(pack, [_result(row)], {})
+            )
+            yield from _arrow_batches(pa, rows, _issue_schema(pa))
 
         per_community = self.communities.mapInArrow(word, ISSUE_SCHEMA)
         targets = [
@@ -205,15 +211,8 @@ def evaluate_lines(
                 for row in batch.to_pylist():
                     yield _view(row["index"], row["community"], row["children"] or ())
 
-        schema = _arrow_schema(pa)
-        buffer: list[dict[str, Any]] = []
-        for result in evaluate_views(pack, views()):
-            buffer.append(result_row(pack, result))
-            if len(buffer) >= _BATCH:
-                yield pa.RecordBatch.from_pylist(buffer, schema=schema)
-                buffer = []
-        if buffer:
-            yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+        rows = (result_row(pack, result) for result in evaluate_views(pack, views()))
+        yield from _arrow_batches(pa, rows, _arrow_schema(pa))
 
     results = joined.mapInArrow(evaluate_batches, RESULT_SCHEMA)
     return SparkEvaluation(pack, results, divisions)
@@ -265,23 +264,15 @@ def _record_batches(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
             yield from zip(batch.column(0).to_pylist(), batch.column(1).to_pylist(), strict=True)
 
-    schema = pa.schema(
-        [
-            ("t", pa.string()),
-            ("key", pa.string()),
-            ("n", pa.int64()),
-            ("record", pa.binary()),
-            ("name", pa.string()),
-        ]
-    )
-    buffer: list[dict[str, Any]] = []
-    for row in record_rows(numbered()):
-        buffer.append(row)
-        if len(buffer) >= _BATCH:
-            yield pa.RecordBatch.from_pylist(buffer, schema=schema)
-            buffer = []
-    if buffer:
-        yield pa.RecordBatch.from_pylist(buffer, schema=schema)
+    types = {"string": pa.string(), "long": pa.int64(), "binary": pa.binary()}
+    schema = pa.schema([(name, types[kind]) for name, kind in _RECORD_FIELDS])
+    yield from _arrow_batches(pa, record_rows(numbered()), schema)
+
+
+def _arrow_batches(pa: Any, rows: Iterable[dict[str, Any]], schema: Any) -> Iterator[Any]:
+    """``rows`` as Arrow record batches of ``schema``, a bounded number of rows each."""
+    for chunk in chunked(rows):
+        yield pa.RecordBatch.from_pylist(chunk, schema=schema)
 
 
 def _view(index: int, community: bytes, children: Iterable[Mapping[str, Any]]) -> CommunityView:

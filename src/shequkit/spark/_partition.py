@@ -18,9 +18,10 @@ come *rows*, all of one shape (:data:`ROW_FIELDS`):
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterator
-from typing import Any, Final
+from collections.abc import Iterable, Iterator
+from typing import Any, Final, TypeVar
 
 from shequkit.codes import DivisionLevel
 from shequkit.formats._base import META, ReadOptions, check_json, loads_json
@@ -36,7 +37,12 @@ from shequkit.validate._semantic import (
 )
 from shequkit.validate._structural import structure_record
 
-__all__ = ["ROW_FIELDS", "check_lines", "issue_row"]
+__all__ = ["ARROW_BATCH_ROWS", "ROW_FIELDS", "check_lines", "chunked", "issue_row"]
+
+T = TypeVar("T")
+
+ARROW_BATCH_ROWS: Final = 4096
+"""Rows per Arrow batch a ``mapInArrow`` function yields: bounded memory per task."""
 
 ROW_FIELDS: Final = (
     ("t", "string"),
@@ -63,6 +69,13 @@ ROW_FIELDS: Final = (
 )
 _NAMES: Final = tuple(name for name, _ in ROW_FIELDS)
 _OPTIONS: Final = ReadOptions()
+
+
+def chunked(rows: Iterable[T], size: int = ARROW_BATCH_ROWS) -> Iterator[list[T]]:
+    """``rows`` in lists of at most ``size``, the last one shorter (never empty)."""
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def issue_row(issue: Issue) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Final
 
 from shequkit.model import RECORD_KINDS
-from shequkit.spark._partition import ROW_FIELDS, check_lines, issue_row
+from shequkit.spark._partition import ROW_FIELDS, check_lines, chunked, issue_row
 from shequkit.validate._report import Issue
 
 if TYPE_CHECKING:
@@ -98,15 +98,9 @@ def _check_batches(batches: Iterator[Any]) -> Iterator[Any]:
         for batch in batches:
             yield from batch.column(0).to_pylist()
 
-    buffer: list[dict[str, Any]] = []
     names = [name for name, _ in ROW_FIELDS]
-    for row in check_lines(lines()):
-        buffer.append(row)
-        if len(buffer) >= 4096:
-            yield _batch(pa, buffer, names, partition)
-            buffer = []
-    if buffer:
-        yield _batch(pa, buffer, names, partition)
+    for rows in chunked(check_lines(lines())):
+        yield _batch(pa, rows, names, partition)
 
 
 def _batch(pa: Any, rows: list[dict[str, Any]], names: list[str], partition: int) -> Any:
